@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CrampCds.Api.Infrastructure;
+using CrampCds.Core.Data;
+using CrampCds.Core.Fhir;
+using CrampCds.Core.Hooks;
+
+namespace CrampCds.Api.Fhir;
+
+/// <summary>The outcome of one FHIR read or search: a resource, nothing (404), or why it failed.</summary>
+public readonly record struct FetchResult(Resource? Resource, DataGapReason? Failure)
+{
+    public static FetchResult NotFound => new(null, null);
+}
+
+/// <summary>Reads from the EHR's FHIR server with the hook's bearer token. Callers check the URL against the policy first.</summary>
+public sealed class FhirClient(HttpClient http, ILogger<FhirClient> logger)
+{
+    public const string HttpClientName = "fhir";
+
+    public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.9));
+        if (authorization is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authorization.AccessToken);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            {
+                return FetchResult.NotFound;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.FhirStatus(url.Host, (int)response.StatusCode);
+                return new(null, response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? DataGapReason.Unauthorized
+                    : DataGapReason.ServerError);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var resource = await FhirJson.ParseAsync(body, cancellationToken);
+            return resource is OperationOutcome ? new(null, DataGapReason.ServerError) : new(resource, null);
+        }
+        catch (FhirParseException)
+        {
+            logger.FhirUnreadable(url.Host);
+            return new(null, DataGapReason.Unreadable);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.FhirUnreachable(url.Host, ex.HttpRequestError.ToString());
+            return new(null, DataGapReason.ServerError);
+        }
+        catch (IOException)
+        {
+            logger.FhirUnreachable(url.Host, "connection dropped");
+            return new(null, DataGapReason.ServerError);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using CrampCds.Api.Infrastructure;
+using CrampCds.Core.Cards;
+using CrampCds.Core.Data;
+using CrampCds.Core.Fhir;
+using CrampCds.Core.Hooks;
+
+namespace CrampCds.Api.Fhir;
+
+/// <summary>
+/// Gathers the patient's data for one hook call: prefetch first, then every missing key from the EHR's
+/// FHIR server, all queries in parallel under one deadline (CrampCds:Fhir:TimeoutMs). Whatever cannot
+/// be read becomes a <see cref="DataGap"/>; nothing here throws for a bad server.
+/// </summary>
+public sealed class PatientDataGatherer(
+    FhirClient client,
+    FhirServerPolicy policy,
+    CrampCdsOptions options,
+    TimeProvider time,
+    ILogger<PatientDataGatherer> logger)
+{
+    public async Task<PatientData> GatherAsync(HookRequest request, ServiceDefinition service, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var builder = new PatientDataBuilder();
+        builder.AddDraftOrders(request.Context.DraftOrders);
+
+        var plans = PrefetchPlanner.Plan(request, service.Prefetch);
+        var baseUrl = request.FhirServer is null ? null : policy.Resolve(request.FhirServer);
+        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+
+        var fetches = new List<Task<(DataCategory Category, CategoryResult Result)>>();
+        foreach (var plan in plans)
+        {
+            if (!plan.NeedsFetch)
+            {
+                if (plan.Prefetched is not null)
+                {
+                    // A client may page its prefetch: the rest is fetched like any other page.
+                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken));
+                }
+
+                continue;
+            }
+
+            if (request.FhirServer is null)
+            {
+                builder.AddGap(new DataGap(plan.Category, DataGapReason.NoFhirServer));
+            }
+            else if (baseUrl is null)
+            {
+                builder.AddGap(new DataGap(plan.Category, DataGapReason.ServerNotAllowed));
+            }
+            else
+            {
+                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken));
+            }
+        }
+
+        foreach (var (category, result) in await Task.WhenAll(fetches))
+        {
+            foreach (var resource in result.Resources)
+            {
+                builder.Add(category, resource);
+            }
+
+            if (result.Gap is { } reason)
+            {
+                builder.AddGap(new DataGap(category, reason));
+            }
+        }
+
+        if (baseUrl is not null)
+        {
+            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken);
+        }
+
+        var data = builder.Build();
+        foreach (var gap in data.Gaps)
+        {
+            logger.DataGap(gap.Category, gap.Reason);
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.DataGathered(request.Hook, fetches.Count, data.Gaps.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return data;
+    }
+
+    private async Task<(DataCategory, CategoryResult)> UsePrefetchAsync(
+        DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+    {
+        var resources = new List<Resource> { prefetched };
+        if (NextLink(prefetched) is not { } next)
+        {
+            return (category, new CategoryResult(resources, null));
+        }
+
+        if (baseUrl is null || !FhirServerPolicy.IsUnder(next, baseUrl) || !policy.IsAllowed(next))
+        {
+            return (category, new CategoryResult(resources, DataGapReason.Incomplete));
+        }
+
+        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, deadline, aborted);
+        resources.AddRange(rest.Resources);
+        return (category, rest with { Resources = resources });
+    }
+
+    private async Task<(DataCategory, CategoryResult)> FetchCategoryAsync(
+        DataCategory category, Uri url, Uri baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+    {
+        if (!policy.IsAllowed(url))
+        {
+            return (category, new CategoryResult([], DataGapReason.ServerNotAllowed));
+        }
+
+        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, deadline, aborted));
+    }
+
+    private async Task<CategoryResult> FetchPagesAsync(
+        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, CancellationToken deadline, CancellationToken aborted)
+    {
+        var resources = new List<Resource>();
+        Uri? next = url;
+        try
+        {
+            for (var page = 0; next is not null; page++)
+            {
+                if (page >= maxPages)
+                {
+                    return new CategoryResult(resources, DataGapReason.Incomplete);
+                }
+
+                var result = await client.GetAsync(next, authorization, deadline);
+                if (result.Failure is { } failure)
+                {
+                    return new CategoryResult(resources, failure);
+                }
+
+                if (result.Resource is null)
+                {
+                    break;
+                }
+
+                resources.Add(result.Resource);
+                next = NextLink(result.Resource);
+                if (next is not null && (!FhirServerPolicy.IsUnder(next, baseUrl) || !policy.IsAllowed(next)))
+                {
+                    // Never follow a next link off the EHR's server: the data stays incomplete instead.
+                    return new CategoryResult(resources, DataGapReason.Incomplete);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            return new CategoryResult(resources, DataGapReason.Timeout);
+        }
+
+        return new CategoryResult(resources, null);
+    }
+
+    private async Task ResolveMedicationsAsync(
+        PatientDataBuilder builder, Uri baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+    {
+        var references = builder.UnresolvedMedicationReferences();
+        if (references.Count == 0)
+        {
+            return;
+        }
+
+        var reads = references.Select(async reference =>
+        {
+            var url = new Uri(baseUrl, ServerRelative(baseUrl, reference));
+            if (!policy.IsAllowed(url))
+            {
+                return (reference, (FetchResult?)null);
+            }
+
+            try
+            {
+                return (reference, await client.GetAsync(url, authorization, deadline));
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                return (reference, (FetchResult?)null);
+            }
+        });
+
+        var unresolved = 0;
+        foreach (var (reference, result) in await Task.WhenAll(reads))
+        {
+            if (result?.Resource is Medication medication)
+            {
+                builder.AddMedication(reference, medication);
+            }
+            else
+            {
+                unresolved++;
+            }
+        }
+
+        if (unresolved > 0)
+        {
+            builder.AddGap(new DataGap(DataCategory.MedicationRequests, DataGapReason.MedicationUnresolved));
+        }
+    }
+
+    private static Uri? NextLink(Resource resource)
+    {
+        if (resource is not Bundle bundle)
+        {
+            return null;
+        }
+
+        foreach (var link in bundle.Link ?? [])
+        {
+            if (link.Relation == "next" && Uri.TryCreate(link.Url, UriKind.Absolute, out var next))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
+
+    // Templates are relative to the FHIR base: "Patient/1" under "https://ehr/fhir" is "https://ehr/fhir/Patient/1".
+    private static string ServerRelative(Uri baseUrl, string query) =>
+        baseUrl.AbsolutePath.TrimEnd('/') + "/" + query.TrimStart('/');
+
+    private sealed record CategoryResult(List<Resource> Resources, DataGapReason? Gap);
+}

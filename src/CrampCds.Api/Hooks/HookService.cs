@@ -1,0 +1,24 @@
+using CrampCds.Api.Fhir;
+using CrampCds.Core.Cards;
+using CrampCds.Core.Hooks;
+using CrampCds.Core.Rules;
+
+namespace CrampCds.Api.Hooks;
+
+/// <summary>One CDS service: the id in its URL, the hook it answers, and its flow.</summary>
+public interface IHookService
+{
+    string ServiceId { get; }
+    string Hook { get; }
+    Task<HookResult> HandleAsync(HookRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The flow every service shares: gather the patient's data, run the rules, render cards.</summary>
+public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator evaluator, CardCatalog catalog)
+{
+    public async Task<HookResult> RunAsync(string serviceId, HookRequest request, CancellationToken cancellationToken)
+    {
+        var data = await gatherer.GatherAsync(request, catalog.ServicesById[serviceId], cancellationToken);
+        return evaluator.Evaluate(request, data);
+    }
+}

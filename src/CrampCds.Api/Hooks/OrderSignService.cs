@@ -1,0 +1,16 @@
+using CrampCds.Core.Hooks;
+using CrampCds.Core.Rules;
+
+namespace CrampCds.Api.Hooks;
+
+/// <summary>crampcds-order-sign: judges every draft medication order before signing; other drafts get no cards.</summary>
+public sealed class OrderSignService(HookPipeline pipeline) : IHookService
+{
+    public string ServiceId => "crampcds-order-sign";
+    public string Hook => HookNames.OrderSign;
+
+    public Task<HookResult> HandleAsync(HookRequest request, CancellationToken cancellationToken) =>
+        HookEvaluator.JudgedMedicationOrders(request).Count == 0
+            ? Task.FromResult(HookResult.NoCards)
+            : pipeline.RunAsync(ServiceId, request, cancellationToken);
+}

@@ -1,0 +1,49 @@
+namespace CrampCds.Api.Infrastructure;
+
+/// <summary>The <c>CrampCds</c> configuration section; defaults here are the Production defaults.</summary>
+public sealed class CrampCdsOptions
+{
+    public const string SectionName = "CrampCds";
+
+    public string? PublicBaseUrl { get; set; }
+    public FhirOptions Fhir { get; set; } = new();
+    public LimitsOptions Limits { get; set; } = new();
+    public CardsOptions Cards { get; set; } = new();
+    public RulesOptions Rules { get; set; } = new();
+}
+
+public sealed class FhirOptions
+{
+    /// <summary>FHIR base URLs the service may call (SSRF guard); compared on scheme, host, port and path prefix.</summary>
+    public List<string> AllowedServers { get; set; } = [];
+
+    public bool AllowHttp { get; set; }
+
+    /// <summary>Budget for all FHIR fetches of one hook call.</summary>
+    public int TimeoutMs { get; set; } = 2000;
+
+    /// <summary>Most search pages followed per query (Bundle.link[next]).</summary>
+    public int MaxPages { get; set; } = 5;
+
+    /// <summary>
+    /// fhirServer as the EHR sends it -> the address this service reaches it at. Read from the
+    /// ServerAliases section by <see cref="ServerAliasReader"/>, since URL keys contain ':'.
+    /// </summary>
+    public Dictionary<string, string> ServerAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class LimitsOptions
+{
+    public long MaxBodyBytes { get; set; } = 5 * 1024 * 1024;
+}
+
+public sealed class CardsOptions
+{
+    /// <summary>The cds-cards folder; relative paths are taken from the content root. Unset: the nearest cds-cards folder above it.</summary>
+    public string? Path { get; set; }
+}
+
+public sealed class RulesOptions
+{
+    public List<string> Disabled { get; set; } = [];
+}

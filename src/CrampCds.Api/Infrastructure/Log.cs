@@ -1,0 +1,34 @@
+using CrampCds.Core.Data;
+
+namespace CrampCds.Api.Infrastructure;
+
+/// <summary>Every log line the service writes. Rule ids, counts, hosts and timings only: never PHI or tokens.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "cds-cards could not be loaded: {Problem}")]
+    public static partial void ContentInvalid(this ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Service}: {CardCount} cards [{RuleIds}] in {ElapsedMs} ms")]
+    public static partial void CardsIssued(this ILogger logger, string service, int cardCount, string ruleIds, long elapsedMs);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Service}: no patient data readable, answering 412")]
+    public static partial void PreconditionFailed(this ILogger logger, string service);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Service}: request refused: {Fields}")]
+    public static partial void RequestInvalid(this ILogger logger, string service, string fields);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Gathered data for {Hook}: {FetchCount} fetches, {GapCount} gaps, {ElapsedMs} ms")]
+    public static partial void DataGathered(this ILogger logger, string hook, int fetchCount, int gapCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "{Category} could not be read: {Reason}")]
+    public static partial void DataGap(this ILogger logger, DataCategory category, DataGapReason reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "FHIR server {Host} answered {Status}")]
+    public static partial void FhirStatus(this ILogger logger, string host, int status);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "FHIR server {Host} sent unreadable FHIR")]
+    public static partial void FhirUnreadable(this ILogger logger, string host);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "FHIR server {Host} could not be reached: {Error}")]
+    public static partial void FhirUnreachable(this ILogger logger, string host, string error);
+}

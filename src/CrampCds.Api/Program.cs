@@ -1,0 +1,20 @@
+using CrampCds.Api.Discovery;
+using CrampCds.Api.Hooks;
+using CrampCds.Api.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddCrampCdsOptions(builder.Configuration);
+builder.Services.AddClinicalContent();
+builder.Services.AddHookServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.LoadClinicalContent();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDiscovery();
+app.MapHooks();
+
+app.Run();

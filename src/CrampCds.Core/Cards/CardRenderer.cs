@@ -1,0 +1,116 @@
+using System.Text;
+using CrampCds.Core.Rules;
+
+namespace CrampCds.Core.Cards;
+
+/// <summary>Turns a finding into a spec-valid card from its rule's cds-cards wording.</summary>
+public static class CardRenderer
+{
+    public const string RuleIdExtension = "org.crampcds.rule-id";
+    public const string ContentVersionExtension = "org.crampcds.content-version";
+    private const int MaxSummaryLength = 139;
+
+    public static Card Render(Finding finding, RuleContent content)
+    {
+        var suggestions = RenderSuggestions(finding, content);
+        return new Card
+        {
+            Uuid = Guid.NewGuid().ToString(),
+            Summary = Shorten(Fill(content.Summary, finding.Values)),
+            Detail = Fill(content.Detail, finding.Values),
+            Indicator = finding.Indicator ?? content.Indicator,
+            Source = content.Source,
+            Links = content.Links is { Count: > 0 } links ? links : null,
+            Suggestions = suggestions,
+            SelectionBehavior = suggestions is null ? null : content.SelectionBehavior ?? "at-most-one",
+            OverrideReasons = content.OverrideReasons is { Count: > 0 } reasons ? reasons : null,
+            Extension = new Dictionary<string, string>
+            {
+                [RuleIdExtension] = content.Id,
+                [ContentVersionExtension] = content.Version,
+            },
+            RuleId = content.Id,
+        };
+    }
+
+    /// <summary>Replaces each <c>{name}</c> with its value; names without a value stay as written.</summary>
+    public static string Fill(string template, IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0 || !template.Contains('{', StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var result = new StringBuilder(template.Length + 64);
+        var position = 0;
+        while (position < template.Length)
+        {
+            var open = template.IndexOf('{', position);
+            var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
+            if (open < 0 || close < 0)
+            {
+                result.Append(template, position, template.Length - position);
+                break;
+            }
+
+            result.Append(template, position, open - position);
+            var name = template.Substring(open + 1, close - open - 1);
+            if (values.TryGetValue(name, out var value))
+            {
+                result.Append(value);
+            }
+            else
+            {
+                result.Append(template, open, close - open + 1);
+            }
+
+            position = close + 1;
+        }
+
+        return result.ToString();
+    }
+
+    private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content)
+    {
+        if (content.Suggestions is not { Count: > 0 } templates)
+        {
+            return null;
+        }
+
+        var suggestions = new List<Suggestion>(templates.Count);
+        foreach (var template in templates)
+        {
+            if (RenderAction(template, finding) is { } action)
+            {
+                suggestions.Add(new Suggestion
+                {
+                    Label = Fill(template.Label, finding.Values),
+                    Uuid = Guid.NewGuid().ToString(),
+                    IsRecommended = template.IsRecommended,
+                    Actions = [action],
+                });
+            }
+        }
+
+        return suggestions.Count > 0 ? suggestions : null;
+    }
+
+    private static SuggestionAction? RenderAction(SuggestionTemplate template, Finding finding)
+    {
+        var description = Fill(template.ActionDescription, finding.Values);
+        return template.ActionType switch
+        {
+            // A draft without an id cannot be named, so there is nothing to delete.
+            "delete" when finding.Target?.Id is { } id => new SuggestionAction
+            {
+                Type = "delete",
+                Description = description,
+                ResourceId = $"{finding.Target.TypeName}/{id}",
+            },
+            _ => null,
+        };
+    }
+
+    private static string Shorten(string summary) =>
+        summary.Length <= MaxSummaryLength ? summary : string.Concat(summary.AsSpan(0, MaxSummaryLength - 1), "\u2026");
+}

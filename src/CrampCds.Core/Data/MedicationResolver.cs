@@ -1,0 +1,94 @@
+using CrampCds.Core.Fhir;
+
+namespace CrampCds.Core.Data;
+
+/// <summary>What an order says its medication is: its own coding, or the Medication it references.</summary>
+public static class MedicationResolver
+{
+    public static IReadOnlyList<CodeableConcept> Describe(MedicationRequest request, PatientData data) =>
+        Describe(request.MedicationCodeableConcept, request.MedicationReference, request.Contained, data);
+
+    public static IReadOnlyList<CodeableConcept> Describe(MedicationStatement statement, PatientData data) =>
+        Describe(statement.MedicationCodeableConcept, statement.MedicationReference, statement.Contained, data);
+
+    /// <summary>The "Medication/id" form of a reference ("Medication/1", a full URL ending in it); null for other types.</summary>
+    public static string? RelativeReference(string reference)
+    {
+        var trimmed = reference.AsSpan().TrimEnd('/');
+        var history = trimmed.IndexOf("/_history/", StringComparison.Ordinal);
+        if (history >= 0)
+        {
+            trimmed = trimmed[..history];
+        }
+
+        var at = trimmed.LastIndexOf("Medication/", StringComparison.Ordinal);
+        if (at < 0 || (at > 0 && trimmed[at - 1] != '/'))
+        {
+            return null;
+        }
+
+        var id = trimmed[(at + "Medication/".Length)..];
+        return Hooks.FhirId.IsValid(id) ? $"Medication/{id}" : null;
+    }
+
+    private static List<CodeableConcept> Describe(
+        CodeableConcept? concept, ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
+    {
+        var descriptions = new List<CodeableConcept>(2);
+        if (concept is not null)
+        {
+            descriptions.Add(concept);
+        }
+
+        if (Find(reference, contained, data) is { } medication)
+        {
+            if (medication.Code is not null)
+            {
+                descriptions.Add(medication.Code);
+            }
+
+            foreach (var ingredient in medication.Ingredient ?? [])
+            {
+                if (ingredient.ItemCodeableConcept is not null)
+                {
+                    descriptions.Add(ingredient.ItemCodeableConcept);
+                }
+            }
+        }
+        else if (reference?.Display is { Length: > 0 } display)
+        {
+            descriptions.Add(new CodeableConcept { Text = display });
+        }
+
+        return descriptions;
+    }
+
+    private static Medication? Find(ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
+    {
+        var value = reference?.Reference;
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (value.StartsWith('#'))
+        {
+            foreach (var resource in contained ?? [])
+            {
+                if (resource is Medication medication && value.AsSpan(1).SequenceEqual(medication.Id))
+                {
+                    return medication;
+                }
+            }
+
+            return null;
+        }
+
+        if (data.Medications.TryGetValue(value, out var found))
+        {
+            return found;
+        }
+
+        return RelativeReference(value) is { } relative && data.Medications.TryGetValue(relative, out found) ? found : null;
+    }
+}

@@ -1,0 +1,345 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CrampCds.Core.Fhir;
+
+/// <summary>
+/// A lean, lenient reader of FHIR R4 JSON (STU3 and DSTU2 shapes tolerated) into the records of this namespace.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><c>resourceType</c> picks the record wherever a <see cref="Resource"/> is declared and may appear anywhere in
+/// the object (when it appears twice, the first one counts); a DSTU2 <c>MedicationOrder</c> reads as a
+/// <see cref="MedicationRequest"/> with <see cref="MedicationRequest.SourceType"/> <c>"MedicationOrder"</c>; other
+/// types become an <see cref="OtherResource"/> carrying only the type and <c>id</c>.</item>
+/// <item>Unknown properties are ignored; names are case-sensitive; a duplicated property keeps its last value.</item>
+/// <item>A single value where a list belongs reads as a one-element list; <c>null</c> items in arrays are dropped;
+/// <c>null</c> where an object or a list belongs reads as <c>null</c>.</item>
+/// <item>Decimals are exact <see cref="decimal"/> values; one outside decimal's range is an error. Integers accept
+/// <c>2.0</c>. A number or boolean where a string belongs keeps its text.</item>
+/// <item>JSON syntax is strict (no comments, no trailing commas); a leading UTF-8 byte order mark is accepted.</item>
+/// </list>
+/// Every failure to read the input is a <see cref="FhirParseException"/> whose message says what is wrong and where.
+/// </remarks>
+public static partial class FhirJson
+{
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Parses one resource of any type from UTF-8 JSON.</summary>
+    /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
+    public static Resource Parse(ReadOnlySpan<byte> utf8Json) => ParseCore(utf8Json, fromElement: false);
+
+    /// <summary>Parses one resource of any type from JSON text.</summary>
+    /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
+    public static Resource Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var text = json.AsSpan();
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            return ParseCore(buffer.AsSpan(0, length), fromElement: false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    /// <summary>Reads the stream to its end and parses one resource of any type from it.</summary>
+    /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while reading.</exception>
+    /// <exception cref="IOException">The stream itself failed (e.g. the client went away).</exception>
+    public static async ValueTask<Resource> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+
+        // The whole resource is needed anyway (resourceType may be its last property), so buffer it and parse in one pass.
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize(utf8Json));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= Array.MaxLength)
+                    {
+                        throw new FhirParseException("The FHIR JSON is too large to read.");
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                    buffer = larger;
+                }
+
+                var read = await utf8Json.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return ParseCore(buffer.AsSpan(0, length), fromElement: false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Converts an already-parsed element (a prefetch value, <c>context.draftOrders</c> ...) by reading its raw UTF-8
+    /// text; nothing is re-serialized. Locations in error messages are relative to the element (<c>$</c> is the element).
+    /// </summary>
+    /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
+    public static Resource FromElement(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new FhirParseException(
+                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {Describe(element.ValueKind)}.");
+        }
+
+        return ParseCore(JsonMarshal.GetRawUtf8Value(element), fromElement: true);
+    }
+
+    private static Resource ParseCore(ReadOnlySpan<byte> utf8Json, bool fromElement)
+    {
+        if (utf8Json.StartsWith(Utf8Bom))
+        {
+            utf8Json = utf8Json[Utf8Bom.Length..];
+        }
+
+        Resource? resource;
+        try
+        {
+            resource = JsonSerializer.Deserialize(utf8Json, FhirJsonContext.Default.Resource);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Failure(ex, utf8Json, fromElement);
+        }
+
+        return resource ?? throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
+    }
+
+    private static int InitialBufferSize(Stream stream)
+    {
+        const int Default = 16 * 1024;
+        try
+        {
+            // One more byte than the rest of the stream, so the final zero-length read needs no larger buffer.
+            return stream.CanSeek ? (int)Math.Clamp(stream.Length - stream.Position + 1, 1, Array.MaxLength) : Default;
+        }
+        catch (NotSupportedException)
+        {
+            return Default;
+        }
+    }
+
+    private static FhirParseException Failure(Exception ex, ReadOnlySpan<byte> json, bool fromElement)
+    {
+        if (ex is not JsonException jsonException)
+        {
+            return new FhirParseException($"Invalid FHIR JSON: {ex.Message}", ex);
+        }
+
+        var reason = Tidy(jsonException.Message);
+        var line = jsonException.LineNumber;
+        var position = jsonException.BytePositionInLine;
+        var path = (line is { } l ? JsonErrorLocator.PathAt(json, l, position ?? 0) : null) ?? jsonException.Path;
+
+        var where = new StringBuilder();
+        if (path is not null)
+        {
+            where.Append(" at ").Append(path);
+        }
+
+        if (line is not null)
+        {
+            where.Append(" (line ").Append(line + 1);
+            if (position is not null)
+            {
+                where.Append(", byte ").Append(position + 1);
+            }
+
+            where.Append(fromElement ? " of the element)" : ")");
+        }
+
+        return new FhirParseException($"Invalid FHIR JSON{where}: {reason}", ex, path, line + 1);
+    }
+
+    /// <summary>Drops System.Text.Json's own location suffix (we add a better one) and CLR type spellings.</summary>
+    private static string Tidy(string message)
+    {
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        }
+
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return ClrTypeName().Replace(message, match => match.Groups["name"].Value);
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Undefined => "undefined (default JsonElement)",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    // "System.Nullable`1[System.Decimal]" -> "Decimal", "CrampCds.Core.Fhir.Quantity" -> "Quantity".
+    [GeneratedRegex(@"System\.Nullable`1\[(?:[A-Za-z]+\.)*(?<name>[A-Za-z]+)\]|(?:System|CrampCds)(?:\.[A-Za-z]+)*\.(?<name>[A-Za-z]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ClrTypeName();
+}
+
+/// <summary>The JSON could not be read as FHIR. The message says what is wrong and where (JSON path and line).</summary>
+public sealed class FhirParseException : Exception
+{
+    public FhirParseException()
+        : base("Invalid FHIR JSON.")
+    {
+    }
+
+    public FhirParseException(string message)
+        : base(message)
+    {
+    }
+
+    public FhirParseException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal FhirParseException(string message, Exception innerException, string? jsonPath, long? lineNumber)
+        : base(message, innerException)
+    {
+        JsonPath = jsonPath;
+        LineNumber = lineNumber;
+    }
+
+    /// <summary>Where the problem is, e.g. <c>$.entry[3].resource.valueQuantity.value</c>, when known.</summary>
+    public string? JsonPath { get; }
+
+    /// <summary>The 1-based line of the problem in the parsed text (of the element, for FromElement), when known.</summary>
+    public long? LineNumber { get; }
+}
+
+/// <summary>
+/// Finds the JSON path of an error position by re-reading the input up to it. Runs only after a failure, so the
+/// path is exact and absolute even though nested converters start their own serializer state.
+/// </summary>
+internal static class JsonErrorLocator
+{
+    private record struct Frame(bool IsArray, int Count, string? Name);
+
+    public static string? PathAt(ReadOnlySpan<byte> json, long lineNumber, long bytePositionInLine)
+    {
+        long offset = 0;
+        for (long line = 0; line < lineNumber; line++)
+        {
+            var newline = json[(int)offset..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return null;
+            }
+
+            offset += newline + 1;
+        }
+
+        offset += bytePositionInLine;
+
+        var options = FhirJsonContext.Default.Options;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions
+        {
+            MaxDepth = options.MaxDepth,
+            CommentHandling = options.ReadCommentHandling,
+            AllowTrailingCommas = options.AllowTrailingCommas,
+        });
+
+        var frames = new List<Frame>();
+        try
+        {
+            while (reader.Read() && reader.TokenStartIndex < offset)
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        frames[^1] = frames[^1] with { Name = reader.GetString() };
+                        break;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        CountValue(frames);
+                        frames.Add(new Frame(reader.TokenType == JsonTokenType.StartArray, 0, null));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        break;
+                    default:
+                        CountValue(frames);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A syntax error: the reader stopped where the parser did.
+        }
+
+        var path = new StringBuilder("$");
+        foreach (var frame in frames)
+        {
+            if (frame.IsArray)
+            {
+                if (frame.Count > 0)
+                {
+                    path.Append('[').Append(frame.Count - 1).Append(']');
+                }
+            }
+            else if (frame.Name is { } name)
+            {
+                if (name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                {
+                    path.Append('.').Append(name);
+                }
+                else
+                {
+                    path.Append("['").Append(name.Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
+                }
+            }
+        }
+
+        return path.ToString();
+    }
+
+    private static void CountValue(List<Frame> frames)
+    {
+        if (frames.Count > 0 && frames[^1].IsArray)
+        {
+            frames[^1] = frames[^1] with { Count = frames[^1].Count + 1 };
+        }
+    }
+}

@@ -1,0 +1,322 @@
+using System.Text.Json;
+using CrampCds.Core.Fhir;
+
+namespace CrampCds.Core.Hooks;
+
+/// <summary>One problem with a request body, named by its JSON path.</summary>
+public sealed record RequestError(string Field, string Message);
+
+/// <summary>Either a request or the reasons it was refused.</summary>
+public sealed record HookRequestParseResult(HookRequest? Request, IReadOnlyList<RequestError> Errors)
+{
+    public bool IsValid => Request is not null;
+}
+
+/// <summary>
+/// Binds and checks a hook call body. Lenient about what the spec lets clients add (unknown fields,
+/// <c>extension</c>), strict about what the rules depend on (hook, patientId, draft orders, selections).
+/// </summary>
+public static class HookRequestParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
+    public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Fail("body", $"is not valid JSON ({ex.Message})");
+        }
+
+        using (document)
+        {
+            return Bind(document.RootElement, expectedHook);
+        }
+    }
+
+    private static HookRequestParseResult Bind(JsonElement root, string expectedHook)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Fail("body", "must be a JSON object");
+        }
+
+        var errors = new List<RequestError>();
+        var hook = RequiredString(root, "hook", errors);
+        if (hook is not null && !string.Equals(hook, expectedHook, StringComparison.Ordinal))
+        {
+            errors.Add(new("hook", $"is '{hook}', but this service answers '{expectedHook}'"));
+        }
+
+        var hookInstance = RequiredString(root, "hookInstance", errors);
+        var fhirServer = ReadFhirServer(root, errors);
+        var authorization = ReadAuthorization(root, errors);
+        if (authorization is not null && fhirServer is null && !root.TryGetProperty("fhirServer", out _))
+        {
+            errors.Add(new("fhirServer", "is required when fhirAuthorization is given"));
+        }
+
+        HookContext? context = null;
+        if (!root.TryGetProperty("context", out var contextElement) || contextElement.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new("context", "is required"));
+        }
+        else if (contextElement.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("context", "must be an object"));
+        }
+        else
+        {
+            context = ReadContext(contextElement, expectedHook, errors);
+        }
+
+        var prefetch = ReadPrefetch(root, errors);
+        if (errors.Count > 0 || hook is null || hookInstance is null || context is null)
+        {
+            return new(null, errors);
+        }
+
+        return new(new HookRequest
+        {
+            Hook = hook,
+            HookInstance = hookInstance,
+            FhirServer = fhirServer,
+            FhirAuthorization = authorization,
+            Context = context,
+            Prefetch = prefetch,
+        }, errors);
+    }
+
+    private static HookContext? ReadContext(JsonElement context, string hook, List<RequestError> errors)
+    {
+        var patientId = RequiredString(context, "patientId", errors, "context.");
+        if (patientId is not null && !FhirId.IsValid(patientId))
+        {
+            errors.Add(new("context.patientId", "is not a valid FHIR id (letters, digits, '-' and '.', at most 64)"));
+            patientId = null;
+        }
+
+        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in context.EnumerateObject())
+        {
+            if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            {
+                tokens[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()!
+                    : property.Value.GetRawText();
+            }
+        }
+
+        IReadOnlyList<Resource> drafts = [];
+        IReadOnlyList<string> selections = [];
+        if (HookNames.IsOrderHook(hook))
+        {
+            drafts = ReadDraftOrders(context, errors) ?? [];
+            if (hook == HookNames.OrderSelect)
+            {
+                selections = ReadSelections(context, drafts, errors);
+            }
+        }
+
+        return patientId is null
+            ? null
+            : new HookContext
+            {
+                PatientId = patientId,
+                UserId = OptionalString(context, "userId"),
+                EncounterId = OptionalString(context, "encounterId"),
+                DraftOrders = drafts,
+                Selections = selections,
+                TokenValues = tokens,
+            };
+    }
+
+    private static List<Resource>? ReadDraftOrders(JsonElement context, List<RequestError> errors)
+    {
+        if (!context.TryGetProperty("draftOrders", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new("context.draftOrders", "is required for this hook"));
+            return null;
+        }
+
+        Resource resource;
+        try
+        {
+            resource = FhirJson.FromElement(element);
+        }
+        catch (FhirParseException ex)
+        {
+            errors.Add(new("context.draftOrders", $"is not a readable FHIR Bundle: {ex.Message}"));
+            return null;
+        }
+
+        if (resource is not Bundle bundle)
+        {
+            errors.Add(new("context.draftOrders", $"must be a FHIR Bundle, not {resource.TypeName}"));
+            return null;
+        }
+
+        var drafts = new List<Resource>();
+        foreach (var entry in bundle.Entry ?? [])
+        {
+            if (entry.Resource is { } draft)
+            {
+                drafts.Add(draft);
+            }
+        }
+
+        return drafts;
+    }
+
+    private static List<string> ReadSelections(JsonElement context, IReadOnlyList<Resource> drafts, List<RequestError> errors)
+    {
+        var selections = new List<string>();
+        if (!context.TryGetProperty("selections", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new("context.selections", "is required for order-select"));
+            return selections;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new("context.selections", "must be an array of \"ResourceType/id\" references"));
+            return selections;
+        }
+
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var field = $"context.selections[{index++}]";
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                errors.Add(new(field, "must be a string"));
+                continue;
+            }
+
+            var reference = item.GetString()!;
+            if (!drafts.Any(d => DraftOrders.Matches(d, reference)))
+            {
+                errors.Add(new(field, $"'{Truncate(reference)}' does not refer to an entry in context.draftOrders"));
+                continue;
+            }
+
+            selections.Add(reference);
+        }
+
+        return selections;
+    }
+
+    private static Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, List<RequestError> errors)
+    {
+        var prefetch = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("prefetch", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return prefetch;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("prefetch", "must be an object of prefetch keys"));
+            return prefetch;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            prefetch[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.Null => new(PrefetchState.NoData, null),
+                JsonValueKind.Object => ReadPrefetchResource(property.Value),
+                _ => new(PrefetchState.Failed, null),
+            };
+        }
+
+        return prefetch;
+    }
+
+    private static PrefetchValue ReadPrefetchResource(JsonElement element)
+    {
+        try
+        {
+            var resource = FhirJson.FromElement(element);
+            return resource is OperationOutcome ? new(PrefetchState.Failed, resource) : new(PrefetchState.Present, resource);
+        }
+        catch (FhirParseException)
+        {
+            // An unreadable prefetch value is as good as none: the gatherer fetches it instead.
+            return new(PrefetchState.Failed, null);
+        }
+    }
+
+    private static Uri? ReadFhirServer(JsonElement root, List<RequestError> errors)
+    {
+        if (!root.TryGetProperty("fhirServer", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind == JsonValueKind.String
+            && Uri.TryCreate(element.GetString(), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return uri;
+        }
+
+        errors.Add(new("fhirServer", "must be an absolute http(s) URL"));
+        return null;
+    }
+
+    private static FhirAuthorization? ReadAuthorization(JsonElement root, List<RequestError> errors)
+    {
+        if (!root.TryGetProperty("fhirAuthorization", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("fhirAuthorization", "must be an object"));
+            return null;
+        }
+
+        var token = RequiredString(element, "access_token", errors, "fhirAuthorization.");
+        var type = OptionalString(element, "token_type") ?? "Bearer";
+        if (!string.Equals(type, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(new("fhirAuthorization.token_type", "must be 'Bearer'"));
+            return null;
+        }
+
+        return token is null
+            ? null
+            : new FhirAuthorization(token, "Bearer", OptionalString(element, "scope"), OptionalString(element, "subject"), OptionalString(element, "patient"));
+    }
+
+    private static string? RequiredString(JsonElement parent, string name, List<RequestError> errors, string prefix = "")
+    {
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new(prefix + name, "is required"));
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(element.GetString()))
+        {
+            errors.Add(new(prefix + name, "must be a non-empty string"));
+            return null;
+        }
+
+        return element.GetString();
+    }
+
+    private static string? OptionalString(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    // Echoed input is cut short: an error message is no place for a whole payload.
+    private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "...");
+
+    private static HookRequestParseResult Fail(string field, string message) => new(null, [new RequestError(field, message)]);
+}

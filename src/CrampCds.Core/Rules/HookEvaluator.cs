@@ -1,0 +1,127 @@
+using System.Collections.Frozen;
+using CrampCds.Core.Cards;
+using CrampCds.Core.Data;
+using CrampCds.Core.Fhir;
+using CrampCds.Core.Hooks;
+
+namespace CrampCds.Core.Rules;
+
+/// <summary>The answer to one hook call: cards, or a 412 when no rule could run at all.</summary>
+public sealed record HookResult(IReadOnlyList<Card> Cards, bool PreconditionFailed = false)
+{
+    public static HookResult NoCards { get; } = new([]);
+}
+
+/// <summary>
+/// Runs the enabled rules of a hook over the gathered data and renders their cards, plus one card
+/// naming data that could not be read. Pure and synchronous: the hot path after gathering.
+/// </summary>
+public sealed class HookEvaluator
+{
+    private readonly CardCatalog _catalog;
+    private readonly FrozenDictionary<string, IRule[]> _rulesByHook;
+    private readonly TimeProvider _time;
+
+    public HookEvaluator(CardCatalog catalog, IEnumerable<IRule> rules, IEnumerable<string> disabledRuleIds, TimeProvider time)
+    {
+        _catalog = catalog;
+        _time = time;
+        var disabled = disabledRuleIds.ToHashSet(StringComparer.Ordinal);
+        var enabled = rules.Where(r => !disabled.Contains(r.Id)).ToArray();
+        _rulesByHook = new[] { HookNames.PatientView, HookNames.OrderSelect, HookNames.OrderSign }
+            .ToFrozenDictionary(h => h, h => enabled.Where(r => r.Hooks.Contains(h)).ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The medication drafts an order hook judges; empty means there is nothing to check yet.</summary>
+    public static IReadOnlyList<MedicationRequest> JudgedMedicationOrders(HookRequest request)
+    {
+        if (!HookNames.IsOrderHook(request.Hook))
+        {
+            return [];
+        }
+
+        var judged = new List<MedicationRequest>();
+        foreach (var draft in DraftOrders.Judged(request))
+        {
+            if (draft is MedicationRequest order && DraftOrders.HasMedication(order))
+            {
+                judged.Add(order);
+            }
+        }
+
+        return judged;
+    }
+
+    public HookResult Evaluate(HookRequest request, PatientData data)
+    {
+        var rules = _rulesByHook.TryGetValue(request.Hook, out var found) ? found : [];
+        if (request.Hook == HookNames.PatientView && NothingReadable(data))
+        {
+            return new HookResult([], PreconditionFailed: true);
+        }
+
+        var context = new RuleContext
+        {
+            Request = request,
+            Data = data,
+            JudgedOrders = JudgedMedicationOrders(request),
+            Drugs = _catalog.Drugs,
+            Conditions = _catalog.Conditions,
+            Now = _time.GetUtcNow(),
+        };
+
+        var findings = new List<Finding>();
+        foreach (var rule in rules)
+        {
+            rule.Evaluate(context, findings);
+        }
+
+        var cards = new List<Card>(findings.Count + 1);
+        foreach (var finding in findings)
+        {
+            cards.Add(CardRenderer.Render(finding, _catalog.Rules[finding.RuleId]));
+        }
+
+        if (data.Gaps.Count > 0)
+        {
+            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable));
+        }
+
+        return new HookResult(cards);
+    }
+
+    // 412 only when no rule could run: neither the Patient nor any clinical data was readable.
+    private static bool NothingReadable(PatientData data)
+    {
+        foreach (var category in PrefetchKeys.All)
+        {
+            if (!data.IsMissing(category))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Finding DataUnavailableFinding(IReadOnlyList<DataGap> gaps, IRule[] rules)
+    {
+        var labels = _catalog.DataUnavailable.Labels ?? new Dictionary<string, string>();
+        var missing = gaps.Select(g => Label(labels, PrefetchKeys.KeyOf(g.Category)) + " (" + Label(labels, "reason." + g.Reason) + ")")
+            .Distinct(StringComparer.Ordinal);
+        var categories = gaps.Select(g => g.Category).ToHashSet();
+        var affected = rules.Where(r => r.Uses.Any(categories.Contains)).Select(r => _catalog.Rules[r.Id].Title).ToList();
+        return new Finding
+        {
+            RuleId = CardCatalog.DataUnavailableId,
+            Values = new Dictionary<string, string>
+            {
+                ["missing"] = string.Join("; ", missing),
+                ["checks"] = affected.Count > 0 ? string.Join("; ", affected) : Label(labels, "checks.none"),
+            },
+        };
+    }
+
+    private static string Label(IReadOnlyDictionary<string, string> labels, string key) =>
+        labels.TryGetValue(key, out var label) ? label : key;
+}

@@ -1,0 +1,28 @@
+using CrampCds.Core.Fhir;
+
+namespace CrampCds.Core.Rules;
+
+public static class MedicationNames
+{
+    /// <summary>How a card names a medication: the order's text, else the first coding's display.</summary>
+    public static string Display(IReadOnlyList<CodeableConcept> descriptions)
+    {
+        foreach (var description in descriptions)
+        {
+            if (!string.IsNullOrWhiteSpace(description.Text))
+            {
+                return description.Text.Trim();
+            }
+
+            foreach (var coding in description.Coding ?? [])
+            {
+                if (!string.IsNullOrWhiteSpace(coding.Display))
+                {
+                    return coding.Display.Trim();
+                }
+            }
+        }
+
+        return "the ordered medication";
+    }
+}

@@ -1,0 +1,49 @@
+using CrampCds.Core.Data;
+using CrampCds.Core.Fhir;
+using CrampCds.Core.Hooks;
+using CrampCds.Core.Terminology;
+
+namespace CrampCds.Core.Rules;
+
+/// <summary>What a rule sees: the request, the gathered data, the orders it judges, the terminology and "now".</summary>
+public sealed record RuleContext
+{
+    public required HookRequest Request { get; init; }
+    public required PatientData Data { get; init; }
+
+    /// <summary>The medication drafts this hook judges (order hooks); empty for patient-view.</summary>
+    public required IReadOnlyList<MedicationRequest> JudgedOrders { get; init; }
+
+    public required DrugTerminology Drugs { get; init; }
+    public required ConditionTerminology Conditions { get; init; }
+    public required DateTimeOffset Now { get; init; }
+}
+
+/// <summary>A rule's finding: which card to render, the values its wording needs, and the order it is about.</summary>
+public sealed record Finding
+{
+    public required string RuleId { get; init; }
+
+    /// <summary>Values for the <c>{placeholders}</c> in the rule's wording.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The draft order (or listed medication) the card is about: suggestions act on it.</summary>
+    public Resource? Target { get; init; }
+
+    /// <summary>Overrides the rule file's indicator where a rule grades its finding.</summary>
+    public string? Indicator { get; init; }
+}
+
+/// <summary>A clinical rule: pure logic over facts; its wording lives in cds-cards/rules/{Id}.json.</summary>
+public interface IRule
+{
+    string Id { get; }
+
+    /// <summary>The hooks the rule runs on.</summary>
+    IReadOnlyList<string> Hooks { get; }
+
+    /// <summary>The data categories the rule reads; when one is missing, the data card names this rule's check.</summary>
+    IReadOnlyList<DataCategory> Uses { get; }
+
+    void Evaluate(RuleContext context, ICollection<Finding> findings);
+}
