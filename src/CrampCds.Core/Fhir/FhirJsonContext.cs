@@ -6,7 +6,7 @@ namespace CrampCds.Core.Fhir;
 /// <summary>
 /// Source-generated metadata for the lean FHIR read model. Use it through <see cref="FhirJson"/>: the converters
 /// registered here supply the FHIR leniency (resourceType dispatch, single object as a one-element list, nulls in
-/// arrays skipped, exact decimals, whole numbers written as 2.0, numbers where strings belong).
+/// arrays skipped, exact decimals, whole numbers written as 2.0, "true" as a boolean, numbers where strings belong).
 /// </summary>
 /// <remarks>
 /// Property names are camelCase and case-sensitive; unknown properties (<c>_birthDate</c>, <c>extension</c>,
@@ -24,6 +24,7 @@ namespace CrampCds.Core.Fhir;
         typeof(ResourceConverter),
         typeof(FhirDecimalConverter),
         typeof(LenientInt32Converter),
+        typeof(LenientBooleanConverter),
         typeof(LenientStringConverter),
         typeof(LenientListConverter<Resource>),
         typeof(LenientListConverter<string>),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Hooks;
@@ -22,6 +23,12 @@ public static class HookRequestParser
 
     public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook)
     {
+        // JsonDocument defers UTF-8 checks inside strings until they are read; check once, up front.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return Fail("body", "is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace CrampCds.Core.Fhir.Converters;
 
@@ -12,14 +11,15 @@ namespace CrampCds.Core.Fhir.Converters;
 /// </summary>
 internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
 {
-    private JsonTypeInfo<T>? _itemInfo;
+    private JsonConverter<T>? _itemConverter;
+    private JsonSerializerOptions? _itemOptions;
 
     public override IReadOnlyList<T>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var itemInfo = ItemInfo(options);
+        var itemConverter = ItemConverter(options);
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            var single = JsonSerializer.Deserialize(ref reader, itemInfo);
+            var single = itemConverter.Read(ref reader, typeof(T), options);
             return single is null ? [] : [single];
         }
 
@@ -38,7 +38,7 @@ internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
                 case JsonTokenType.Null:
                     continue;
                 default:
-                    var item = JsonSerializer.Deserialize(ref reader, itemInfo);
+                    var item = itemConverter.Read(ref reader, typeof(T), options);
                     if (item is not null)
                     {
                         items.Add(item);
@@ -51,26 +51,27 @@ internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<T> value, JsonSerializerOptions options)
     {
-        var itemInfo = ItemInfo(options);
+        var itemConverter = ItemConverter(options);
         writer.WriteStartArray();
         foreach (var item in value)
         {
-            JsonSerializer.Serialize(writer, item, itemInfo);
+            itemConverter.Write(writer, item, options);
         }
 
         writer.WriteEndArray();
     }
 
-    private JsonTypeInfo<T> ItemInfo(JsonSerializerOptions options)
+    private JsonConverter<T> ItemConverter(JsonSerializerOptions options)
     {
-        // A converter instance belongs to one options instance; the cache is only a shortcut (a race just repeats the lookup).
-        var info = _itemInfo;
-        if (info is null || !ReferenceEquals(info.Options, options))
+        // A converter instance belongs to one options instance; this is only a shortcut (a race just repeats the lookup).
+        var converter = _itemConverter;
+        if (converter is null || !ReferenceEquals(_itemOptions, options))
         {
-            info = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-            _itemInfo = info;
+            converter = NestedRead.Converter<T>(options);
+            _itemConverter = converter;
+            _itemOptions = options;
         }
 
-        return info;
+        return converter;
     }
 }

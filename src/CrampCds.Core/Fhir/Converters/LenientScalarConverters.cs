@@ -88,6 +88,34 @@ internal sealed class LenientInt32Converter : JsonConverter<int>
     }
 }
 
+/// <summary>FHIR booleans; also accepts the strings "true" and "false" (any case).</summary>
+internal sealed class LenientBooleanConverter : JsonConverter<bool>
+{
+    public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            case JsonTokenType.String:
+                var text = reader.GetString();
+                if (bool.TryParse(text, out var value))
+                {
+                    return value;
+                }
+
+                throw new JsonException($"Expected a boolean (true or false) but found the string \"{JsonText.Shorten(text)}\".");
+            default:
+                throw new JsonException($"Expected a boolean (true or false) but found {JsonText.Describe(reader.TokenType)}.");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) =>
+        writer.WriteBooleanValue(value);
+}
+
 /// <summary>
 /// Strings, also accepting a JSON number or boolean where a string belongs (e.g. a code sent as <c>12345</c>);
 /// the number keeps its exact text. An object or array where a string belongs is an error.

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace CrampCds.Core.Fhir.Converters;
 
@@ -12,6 +11,7 @@ namespace CrampCds.Core.Fhir.Converters;
 /// <remarks>
 /// Inside a converter the serializer guarantees the whole value is buffered, so the look-ahead and
 /// <see cref="Utf8JsonReader.TrySkip"/> never run out of data. When <c>resourceType</c> occurs twice the first one wins.
+/// The concrete record is read through <see cref="NestedRead"/>, which keeps the caller's reader.
 /// </remarks>
 internal sealed class ResourceConverter : JsonConverter<Resource>
 {
@@ -72,12 +72,9 @@ internal sealed class ResourceConverter : JsonConverter<Resource>
         throw new NotSupportedException("The lean FHIR model is read-only: FhirJson parses resources but does not write them.");
 
     private static T Read<T>(ref Utf8JsonReader reader, JsonSerializerOptions options)
-        where T : Resource
-    {
-        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-        return JsonSerializer.Deserialize(ref reader, typeInfo)
+        where T : Resource =>
+        NestedRead.Converter<T>(options).Read(ref reader, typeof(T), options)
             ?? throw new JsonException($"Expected a {typeof(T).Name} object.");
-    }
 
     private static Kind FindResourceType(Utf8JsonReader probe, out string? otherType)
     {

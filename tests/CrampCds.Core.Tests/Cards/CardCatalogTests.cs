@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using CrampCds.Core.Cards;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Cards;
+
+public sealed class CardCatalogTests : IDisposable
+{
+    private readonly string _copy = Path.Combine(Path.GetTempPath(), "crampcds-cards-" + Guid.NewGuid().ToString("N"));
+
+    public CardCatalogTests()
+    {
+        foreach (var file in Directory.GetFiles(TestContent.CardsPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_copy, Path.GetRelativePath(TestContent.CardsPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_copy, recursive: true);
+
+    [Fact]
+    public void The_repository_content_loads_with_every_rule_and_service()
+    {
+        var catalog = TestContent.Catalog;
+
+        catalog.Services.Select(s => (s.Id, s.Hook)).Should().BeEquivalentTo(new[]
+        {
+            ("crampcds-patient-view", "patient-view"),
+            ("crampcds-order-select", "order-select"),
+            ("crampcds-order-sign", "order-sign"),
+        });
+        catalog.Rules.Keys.Should().BeEquivalentTo(TestContent.RuleIds.Append(CardCatalog.DataUnavailableId));
+        catalog.Rules.Values.Should().OnlyContain(r => r.Summary.Length < 140 && r.Version.Length > 0);
+    }
+
+    [Fact]
+    public void Every_code_names_its_verification_source()
+    {
+        var catalog = TestContent.Catalog;
+
+        catalog.Drugs.Concepts.Values
+            .SelectMany(c => (c.Ingredients ?? []).Concat(c.Products ?? []).Concat(c.Atc ?? []))
+            .Should().OnlyContain(e => e.Source.Contains("TERMINOLOGY.md", StringComparison.Ordinal));
+        catalog.Conditions.Concepts.Values
+            .SelectMany(c => (c.Snomed ?? []).Concat(c.Icd10CmPrefixes ?? []))
+            .Should().OnlyContain(e => e.Source.Contains("TERMINOLOGY.md", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_indicator_stops_loading_and_names_the_file()
+    {
+        Edit("rules/quinine-order.json", rule => rule["indicator"] = "urgent");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*indicator*");
+    }
+
+    [Fact]
+    public void A_misspelt_field_stops_loading_instead_of_dropping_wording()
+    {
+        Edit("rules/quinine-order.json", rule => rule["detial"] = "typo");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*detial*");
+    }
+
+    [Fact]
+    public void Invalid_json_stops_loading_and_names_the_file()
+    {
+        File.WriteAllText(Path.Combine(_copy, "terminology", "medications.json"), "{ \"version\": ");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*medications.json*");
+    }
+
+    [Fact]
+    public void A_summary_of_140_characters_or_more_is_refused()
+    {
+        Edit("rules/quinine-order.json", rule => rule["summary"] = new string('x', 140));
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*summary*140*");
+    }
+
+    [Fact]
+    public void A_critical_card_without_override_reasons_is_refused()
+    {
+        Edit("rules/quinine-order.json", rule => rule.Remove("overrideReasons"));
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*overrideReasons*");
+    }
+
+    [Fact]
+    public void A_rule_without_its_file_or_a_file_without_its_rule_is_refused()
+    {
+        var missing = () => CardCatalog.Load(_copy, TestContent.RuleIds.Append("baclofen-dose"));
+        missing.Should().Throw<CardContentException>().WithMessage("*baclofen-dose.json*missing*");
+
+        File.Copy(Path.Combine(_copy, "rules", "quinine-order.json"), Path.Combine(_copy, "rules", "quinine-orders.json"));
+        var stray = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        stray.Should().Throw<CardContentException>().WithMessage("*quinine-orders.json*");
+    }
+
+    [Fact]
+    public void A_prefetch_template_with_a_non_context_token_is_refused()
+    {
+        Edit("services.json", file => file["services"]![0]!["prefetch"]!["patient"] = "Patient/{{userPractitionerId}}");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*services.json*context*");
+    }
+
+    [Fact]
+    public void A_missing_folder_names_the_setting_to_fix()
+    {
+        var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.RuleIds);
+
+        load.Should().Throw<CardContentException>().WithMessage("*CrampCds:Cards:Path*");
+    }
+
+    private void Edit(string relativePath, Action<JsonObject> change)
+    {
+        var path = Path.Combine(_copy, relativePath);
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        change(node);
+        File.WriteAllText(path, node.ToJsonString());
+    }
+}

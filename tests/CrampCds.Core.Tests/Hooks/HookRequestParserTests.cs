@@ -1,0 +1,161 @@
+using System.Text;
+using CrampCds.Core.Fhir;
+using CrampCds.Core.Hooks;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Hooks;
+
+public class HookRequestParserTests
+{
+    [Fact]
+    public void Order_select_binds_the_context_selections_and_drafts()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSelect, [Requests.CodedDraft("q1", Requests.QuinineCoding)], ["MedicationRequest/q1"]);
+
+        var request = Requests.Parse(json, HookNames.OrderSelect);
+
+        request.Hook.Should().Be("order-select");
+        request.Context.PatientId.Should().Be("p1");
+        request.Context.UserId.Should().Be("Practitioner/example");
+        request.Context.Selections.Should().Equal("MedicationRequest/q1");
+        request.Context.DraftOrders.Should().ContainSingle().Which.Should().BeOfType<MedicationRequest>().Which.Id.Should().Be("q1");
+        request.Context.TokenValues["patientId"].Should().Be("p1");
+    }
+
+    [Fact]
+    public void Invalid_json_is_refused_naming_the_body()
+    {
+        Requests.Errors("{\"hook\": ", HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("42")]
+    [InlineData("null")]
+    [InlineData("\"patient-view\"")]
+    public void A_body_that_is_not_an_object_is_refused(string body)
+    {
+        Requests.Errors(body, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Fact]
+    public void A_call_for_another_hook_is_refused_naming_hook()
+    {
+        var json = """{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1","draftOrders":{"resourceType":"Bundle"}}}""";
+
+        Requests.Errors(json, HookNames.PatientView).Select(e => e.Field).Should().Contain("hook");
+    }
+
+    [Fact]
+    public void Missing_patient_id_and_hook_instance_are_named()
+    {
+        var errors = Requests.Errors("""{"hook":"patient-view","context":{"userId":"Practitioner/1"}}""", HookNames.PatientView);
+
+        errors.Select(e => e.Field).Should().BeEquivalentTo(["hookInstance", "context.patientId"]);
+    }
+
+    [Theory]
+    [InlineData("../Patient/1")]
+    [InlineData("p1?_id=2")]
+    [InlineData("p 1")]
+    public void A_patient_id_that_is_not_a_fhir_id_is_refused_so_it_never_reaches_a_url(string patientId)
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"PID"}}""".Replace("PID", patientId, StringComparison.Ordinal);
+
+        Requests.Errors(json, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("context.patientId");
+    }
+
+    [Fact]
+    public void Order_hooks_need_draft_orders_as_a_bundle()
+    {
+        Requests.Errors("""{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1"}}""", HookNames.OrderSign)
+            .Should().ContainSingle().Which.Field.Should().Be("context.draftOrders");
+        Requests.Errors("""{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1","draftOrders":{"resourceType":"Patient","id":"x"}}}""", HookNames.OrderSign)
+            .Should().ContainSingle().Which.Message.Should().Contain("Bundle");
+        Requests.Errors("""{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1","draftOrders":[1,2]}}""", HookNames.OrderSign)
+            .Should().ContainSingle().Which.Field.Should().Be("context.draftOrders");
+    }
+
+    [Fact]
+    public void A_selection_that_names_no_draft_is_refused_naming_its_index()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSelect, [Requests.CodedDraft("q1", Requests.QuinineCoding)], ["MedicationRequest/q1", "MedicationRequest/other"]);
+
+        Requests.Errors(json, HookNames.OrderSelect).Should().ContainSingle().Which.Field.Should().Be("context.selections[1]");
+    }
+
+    [Fact]
+    public void Prefetch_keys_keep_present_null_and_failed_apart()
+    {
+        var prefetch = """
+            {"patient":{"resourceType":"Patient","id":"p1"},
+             "conditions":null,
+             "labs":{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"timeout"}]},
+             "user":"123",
+             "medicationRequests":{"resourceType":"Bundle","entry":[{"resource":{"id":"no-type"}}]}}
+            """;
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"},"prefetch":PREFETCH}""".Replace("PREFETCH", prefetch, StringComparison.Ordinal);
+
+        var request = Requests.Parse(json, HookNames.PatientView);
+
+        request.Prefetch["patient"].State.Should().Be(PrefetchState.Present);
+        request.Prefetch["conditions"].State.Should().Be(PrefetchState.NoData);
+        request.Prefetch["labs"].State.Should().Be(PrefetchState.Failed);
+        request.Prefetch["user"].State.Should().Be(PrefetchState.Failed);
+        request.Prefetch["medicationRequests"].State.Should().Be(PrefetchState.Failed, "an entry without resourceType is unreadable, so the key is fetched instead");
+        request.Prefetch.Should().NotContainKey("medicationStatements");
+    }
+
+    [Fact]
+    public void Unknown_fields_and_extensions_are_ignored()
+    {
+        var json = """
+            {"hook":"patient-view","hookInstance":"1","somethingNew":[1,2,{"a":null}],
+             "extension":{"com.example.timestamp":"2017-11-27T22:13:25Z"},
+             "context":{"patientId":"p1","extension":{"x":{"y":1}}}}
+            """;
+
+        Requests.Parse(json, HookNames.PatientView).Context.PatientId.Should().Be("p1");
+    }
+
+    [Fact]
+    public void Fhir_authorization_needs_a_fhir_server_and_never_prints_its_token()
+    {
+        const string Authorization = "\"fhirAuthorization\":{\"access_token\":\"secret-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"user/Patient.read\",\"subject\":\"cds\"}";
+        var without = """{"hook":"patient-view","hookInstance":"1",AUTH,"context":{"patientId":"p1"}}""".Replace("AUTH", Authorization, StringComparison.Ordinal);
+        var with = """{"hook":"patient-view","hookInstance":"1","fhirServer":"https://ehr.example.org/fhir",AUTH,"context":{"patientId":"p1"}}""".Replace("AUTH", Authorization, StringComparison.Ordinal);
+
+        Requests.Errors(without, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("fhirServer");
+        var request = Requests.Parse(with, HookNames.PatientView);
+        request.FhirAuthorization!.AccessToken.Should().Be("secret-token-value");
+        request.ToString().Should().NotContain("secret-token-value");
+    }
+
+    [Theory]
+    [InlineData("\"ftp://ehr.example.org\"")]
+    [InlineData("\"fhir\"")]
+    [InlineData("12")]
+    public void A_fhir_server_that_is_not_an_http_url_is_refused(string fhirServer)
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","fhirServer":SERVER,"context":{"patientId":"p1"}}""".Replace("SERVER", fhirServer, StringComparison.Ordinal);
+
+        Requests.Errors(json, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("fhirServer");
+    }
+
+    [Fact]
+    public void Deeply_nested_input_is_refused_not_thrown()
+    {
+        var json = "{\"hook\":\"patient-view\",\"x\":" + new string('[', 400) + new string(']', 400) + "}";
+
+        Requests.Errors(json, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_refused_naming_the_body()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"hook\":\"patient-view\",\"hookInstance\":\"\"}").ToList();
+        bytes.InsertRange(10, new byte[] { 0xC3, 0x28 });
+
+        HookRequestParser.Parse(bytes.ToArray(), HookNames.PatientView).Errors.Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+}

@@ -1,0 +1,43 @@
+using CrampCds.Core.Cards;
+using CrampCds.Core.Rules;
+
+namespace CrampCds.Core.Tests;
+
+/// <summary>The repository's own cds-cards, loaded once for tests (it is immutable).</summary>
+public static class TestContent
+{
+    private static readonly Lazy<CardCatalog> LazyCatalog = new(() => CardCatalog.Load(CardsPath, RuleIds));
+
+    public static IReadOnlyList<IRule> Rules { get; } = [new QuinineOrderRule()];
+
+    public static IEnumerable<string> RuleIds => Rules.Select(r => r.Id);
+
+    public static CardCatalog Catalog => LazyCatalog.Value;
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "CrampCds.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("CrampCds.sln not found above the test binaries");
+        }
+    }
+
+    public static string CardsPath => Path.Combine(RepositoryRoot, "cds-cards");
+
+    public static HookEvaluator Evaluator(params string[] disabled) =>
+        new(Catalog, Rules, disabled, new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)));
+}
+
+/// <summary>A clock that stands still, so date windows in tests never go stale.</summary>
+public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
