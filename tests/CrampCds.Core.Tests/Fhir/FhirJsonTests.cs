@@ -497,6 +497,41 @@ public class FhirJsonTests
     }
 
     [Fact]
+    public void Deeply_nested_unknown_content_within_the_depth_limit_is_skipped()
+    {
+        var nested = new string('[', 100) + new string(']', 100);
+
+        Parse<Patient>($$"""{"resourceType":"Patient","gender":"other","x":{{nested}}}""").Gender.Should().Be("other");
+    }
+
+    [Fact]
+    public void Nesting_beyond_the_depth_limit_throws_FhirParseException_not_a_stack_overflow()
+    {
+        var nested = new string('[', 10_000) + new string(']', 10_000);
+
+        ParseFails($$"""{"resourceType":"Patient","x":{{nested}}}""").Message.Should().Contain("depth");
+    }
+
+    [Fact]
+    public void Deeply_nested_bundles_within_the_depth_limit_are_read()
+    {
+        var json = """{"resourceType":"Patient","id":"innermost"}""";
+        for (var level = 0; level < 25; level++)
+        {
+            json = $$"""{"resourceType":"Bundle","id":"b{{level}}","entry":[{"resource":{{json}}}]}""";
+        }
+
+        Resource resource = Parse<Bundle>(json);
+        for (var level = 24; level >= 0; level--)
+        {
+            resource.Id.Should().Be($"b{level}");
+            resource = ((Bundle)resource).Entry![0].Resource!;
+        }
+
+        resource.Should().BeOfType<Patient>().Which.Id.Should().Be("innermost");
+    }
+
+    [Fact]
     public void Syntax_errors_report_line_and_path()
     {
         var ex = ParseFails("{\n  \"resourceType\": \"Patient\",\n  \"name\": [ { \"given\": [\"A\"] ] \n}");

@@ -8,15 +8,13 @@ namespace CrampCds.Core.Fhir.Converters;
 /// sends <c>reasonCode</c>, <c>category</c> and <c>doseAndRate</c> as single objects) becomes a one-element list,
 /// and <c>null</c> items are dropped (FHIR pads primitive arrays with <c>null</c> to align them with <c>_name</c>
 /// extension arrays). A JSON <c>null</c> for the whole list reads as <c>null</c>; <c>[]</c> as an empty list.
+/// Stateless: the item converter comes from the options' own type-info cache on each read.
 /// </summary>
 internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
 {
-    private JsonConverter<T>? _itemConverter;
-    private JsonSerializerOptions? _itemOptions;
-
     public override IReadOnlyList<T>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var itemConverter = ItemConverter(options);
+        var itemConverter = NestedRead.Converter<T>(options);
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             var single = itemConverter.Read(ref reader, typeof(T), options);
@@ -51,7 +49,7 @@ internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<T> value, JsonSerializerOptions options)
     {
-        var itemConverter = ItemConverter(options);
+        var itemConverter = NestedRead.Converter<T>(options);
         writer.WriteStartArray();
         foreach (var item in value)
         {
@@ -59,19 +57,5 @@ internal sealed class LenientListConverter<T> : JsonConverter<IReadOnlyList<T>>
         }
 
         writer.WriteEndArray();
-    }
-
-    private JsonConverter<T> ItemConverter(JsonSerializerOptions options)
-    {
-        // A converter instance belongs to one options instance; this is only a shortcut (a race just repeats the lookup).
-        var converter = _itemConverter;
-        if (converter is null || !ReferenceEquals(_itemOptions, options))
-        {
-            converter = NestedRead.Converter<T>(options);
-            _itemConverter = converter;
-            _itemOptions = options;
-        }
-
-        return converter;
     }
 }

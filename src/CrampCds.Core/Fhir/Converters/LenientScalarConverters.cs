@@ -125,7 +125,7 @@ internal sealed class LenientStringConverter : JsonConverter<string>
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => GetString(ref reader),
             JsonTokenType.Number => JsonText.Raw(ref reader, int.MaxValue),
             JsonTokenType.True => "true",
             JsonTokenType.False => "false",
@@ -134,6 +134,19 @@ internal sealed class LenientStringConverter : JsonConverter<string>
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value);
+
+    private static string? GetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Invalid UTF-8 bytes or an unpaired \uD800-style escape cannot become a .NET string.
+            throw new JsonException("The string is not valid UTF-8 or contains an invalid \\u escape.", ex);
+        }
+    }
 }
 
 /// <summary>Small helpers for error messages.</summary>
