@@ -1,0 +1,141 @@
+using CrampCds.Core.Facts;
+using CrampCds.Core.Fhir;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Facts;
+
+public class DoseCalculatorTests
+{
+    private static readonly Strength Baclofen10 = Strength.FromRxNormName("baclofen 10 MG Oral Tablet")!.Value;
+
+    // The CDS Hooks sandbox orders baclofen as a {pill} count of "Baclofen 10 MG Oral Tablet", 1-4 times a day.
+    [Theory]
+    [InlineData(1, 1, 10)]
+    [InlineData(1, 2, 20)]
+    [InlineData(1, 3, 30)]
+    [InlineData(2, 3, 60)]
+    [InlineData(2, 4, 80)]
+    public void Sandbox_pill_counts_times_strength_times_frequency(int pills, int perDay, int expectedMg)
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = perDay, Period = 1, PeriodUnit = "d" } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = pills, Code = "{pill}", System = "http://unitsofmeasure.org" } }],
+        };
+
+        DoseCalculator.Compute([dosage], Baclofen10).MgPerDay.Should().Be(expectedMg);
+    }
+
+    [Theory]
+    [InlineData("QD", 5)]
+    [InlineData("BID", 10)]
+    [InlineData("TID", 15)]
+    [InlineData("QID", 20)]
+    [InlineData("Q6H", 20)]
+    [InlineData("QHS", 5)]
+    public void Timing_codes_give_administrations_per_day(string code, int expectedMg)
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Code = new CodeableConcept { Coding = [new Coding { System = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation", Code = code }] } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = 5, Unit = "mg", Code = "mg" } }],
+        };
+
+        DoseCalculator.Compute([dosage], null).MgPerDay.Should().Be(expectedMg);
+    }
+
+    [Fact]
+    public void A_dose_range_counts_at_its_high_end_and_frequency_max_over_frequency()
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = 2, FrequencyMax = 3, Period = 1, PeriodUnit = "d" } },
+            DoseAndRate = [new DoseAndRate { DoseRange = new CrampCds.Core.Fhir.Range { Low = new Quantity { Value = 5, Code = "mg" }, High = new Quantity { Value = 10, Code = "mg" } } }],
+        };
+
+        DoseCalculator.Compute([dosage], null).MgPerDay.Should().Be(30);
+    }
+
+    [Fact]
+    public void Every_eight_hours_is_three_times_a_day_and_grams_become_milligrams()
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = 1, Period = 8, PeriodUnit = "h" } },
+            DoseQuantity = new Quantity { Value = 0.005m, Code = "g" },
+        };
+
+        DoseCalculator.Compute([dosage], null).MgPerDay.Should().Be(15);
+    }
+
+    [Fact]
+    public void Dstu2_period_units_are_read()
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = 2, Period = 1, PeriodUnits = "d" } },
+            DoseQuantity = new Quantity { Value = 1, Code = "{pill}" },
+        };
+
+        DoseCalculator.Compute([dosage], Baclofen10).MgPerDay.Should().Be(20);
+    }
+
+    [Fact]
+    public void A_liquid_dose_in_ml_uses_the_mg_per_ml_strength()
+    {
+        var strength = Strength.FromRxNormName("baclofen 5 MG/ML Oral Suspension");
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = 3, Period = 1, PeriodUnit = "d" } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = 1, Code = "mL" } }],
+        };
+
+        DoseCalculator.Compute([dosage], strength).MgPerDay.Should().Be(15);
+    }
+
+    [Fact]
+    public void A_pill_count_without_a_known_strength_is_not_assessable()
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = 3, Period = 1, PeriodUnit = "d" } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = 1, Code = "{pill}" } }],
+        };
+
+        var dose = DoseCalculator.Compute([dosage], null);
+
+        dose.IsAssessable.Should().BeFalse();
+        dose.NotAssessableBecause.Should().Contain("strength");
+    }
+
+    [Fact]
+    public void No_frequency_or_no_dose_is_not_assessable_never_a_guess()
+    {
+        var noFrequency = new Dosage { DoseQuantity = new Quantity { Value = 5, Code = "mg" } };
+        var noDose = new Dosage { Timing = new Timing { Repeat = new TimingRepeat { Frequency = 3, Period = 1, PeriodUnit = "d" } }, Text = "5 mg three times a day" };
+
+        DoseCalculator.Compute([noFrequency], null).IsAssessable.Should().BeFalse();
+        DoseCalculator.Compute([noDose], null).IsAssessable.Should().BeFalse();
+        DoseCalculator.Compute([], null).IsAssessable.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("baclofen 10 MG Oral Tablet", 10, false)]
+    [InlineData("Baclofen 20 MG Oral Tablet", 20, false)]
+    [InlineData("baclofen 1 MG/ML Oral Solution", 1, true)]
+    [InlineData("quinine sulfate 324 MG Oral Capsule [Qualaquin]", 324, false)]
+    public void Strength_is_read_from_single_ingredient_rxnorm_names(string name, double mg, bool perMl)
+    {
+        Strength.FromRxNormName(name).Should().Be(new Strength((decimal)mg, perMl));
+    }
+
+    [Theory]
+    [InlineData("carbidopa 25 MG / levodopa 100 MG Oral Tablet")]
+    [InlineData("baclofen oral tablet")]
+    [InlineData("60 ACTUAT salmeterol 0.05 MG/ACTUAT Dry Powder Inhaler")]
+    [InlineData(null)]
+    public void No_strength_is_guessed_from_a_combination_or_an_unknown_form(string? name)
+    {
+        Strength.FromRxNormName(name).Should().BeNull();
+    }
+}
