@@ -40,8 +40,12 @@ public sealed class CardCatalog
         IReadOnlyList<ServiceDefinition> services,
         FrozenDictionary<string, RuleContent> rules,
         DrugTerminology drugs,
-        ConditionTerminology conditions)
+        ConditionTerminology conditions,
+        LabTerminology labs,
+        FactsSettings facts)
     {
+        Labs = labs;
+        Facts = facts;
         Services = services;
         ServicesById = services.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
         Rules = rules;
@@ -54,6 +58,8 @@ public sealed class CardCatalog
     public FrozenDictionary<string, RuleContent> Rules { get; }
     public DrugTerminology Drugs { get; }
     public ConditionTerminology Conditions { get; }
+    public LabTerminology Labs { get; }
+    public FactsSettings Facts { get; }
     public RuleContent DataUnavailable => Rules[DataUnavailableId];
 
     /// <summary>Loads and validates the folder; throws <see cref="CardContentException"/> naming the bad file.</summary>
@@ -94,11 +100,23 @@ public sealed class CardCatalog
         var conditions = Read(conditionsFile, CardContentJsonContext.Default.ConditionsFile);
         RequireConcepts(conditions.Concepts.Select(c => c.Id), [ConceptIds.Malaria, ConceptIds.Babesiosis], conditionsFile);
 
+        var labsFile = Path.Combine(directory, "terminology", "labs.json");
+        var labs = Read(labsFile, CardContentJsonContext.Default.LabsFile);
+        ValidateTerminology(medications, medicationsFile, labs, labsFile);
+
+        var factsFile = Path.Combine(directory, "facts.json");
+        var facts = Read(factsFile, CardContentJsonContext.Default.FactsSettings);
+        Check(facts.EgfrSevereBelow < facts.EgfrModerateBelow, factsFile, "egfrSevereBelow must be below egfrModerateBelow");
+        Check(facts.AdultAgeYears < facts.OlderAdultAgeYears, factsFile, "adultAgeYears must be below olderAdultAgeYears");
+        Check(facts.CurrentLabDays > 0 && facts.RenalLookbackDays >= facts.CurrentLabDays, factsFile, "lab windows must be positive, renalLookbackDays at least currentLabDays");
+
         return new CardCatalog(
             services.Services,
             rules.ToFrozenDictionary(StringComparer.Ordinal),
-            new DrugTerminology(medications.Concepts),
-            new ConditionTerminology(conditions.Concepts));
+            new DrugTerminology(medications),
+            new ConditionTerminology(conditions.Concepts),
+            new LabTerminology(labs),
+            facts);
     }
 
     private static T Read<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
@@ -182,6 +200,35 @@ public sealed class CardCatalog
         if (rule.Suggestions is { Count: > 0 })
         {
             Check(rule.SelectionBehavior is not null && SelectionBehaviors.Contains(rule.SelectionBehavior), file, "selectionBehavior must be at-most-one or any when there are suggestions");
+        }
+    }
+
+    private static void ValidateTerminology(MedicationsFile medications, string medicationsFile, LabsFile labs, string labsFile)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var concept in medications.Concepts)
+        {
+            Check(ids.Add(concept.Id), medicationsFile, $"concept '{concept.Id}' is listed twice");
+            foreach (var route in (concept.ExcludeRoutes ?? []).Concat(concept.RequireRoutes ?? []))
+            {
+                Check(medications.Routes.ContainsKey(route), medicationsFile, $"concept '{concept.Id}': unknown route '{route}'");
+            }
+
+            foreach (var product in concept.Products ?? [])
+            {
+                Check(product.Strength is null || CrampCds.Core.Facts.Strength.Parse(product.Strength) is not null, medicationsFile, $"product {product.Code}: strength '{product.Strength}' is not 'N MG' or 'N MG/ML'");
+            }
+        }
+
+        var analytes = labs.Analytes.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var required in new[] { "potassium", "magnesium", "creatinine", "egfr" })
+        {
+            Check(analytes.Contains(required), labsFile, $"analyte '{required}' is missing; the rules need it");
+        }
+
+        foreach (var code in labs.Analytes.SelectMany(a => a.Codes))
+        {
+            Check(CrampCds.Core.Facts.LabUnits.Parse(code.Unit) != CrampCds.Core.Facts.LabUnit.Unknown, labsFile, $"LOINC {code.Code}: unit '{code.Unit}' is not one the service converts");
         }
     }
 

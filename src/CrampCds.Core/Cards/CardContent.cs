@@ -55,6 +55,32 @@ public sealed record RuleContent
 
     /// <summary>Labels for values the rule fills in (e.g. data category names), keyed by value.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>Numeric limits the rule applies (mg/day, ages, days), keyed by name.</summary>
+    public IReadOnlyDictionary<string, decimal>? Thresholds { get; init; }
+
+    /// <summary>Lab limits per reported unit ("mmol/L", "mEq/L", "mg/dL", "umol/L"), keyed by name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? UnitThresholds { get; init; }
+
+    /// <summary>Drug classes the rule reports on, keyed by the class ids in terminology/medications.json.</summary>
+    public IReadOnlyDictionary<string, DrugClassContent>? Classes { get; init; }
+
+    /// <summary>A product the rule suggests (e.g. the safe baclofen starting dose).</summary>
+    public SuggestedProduct? Product { get; init; }
+}
+
+public sealed record DrugClassContent
+{
+    public required string Display { get; init; }
+    public required string Indicator { get; init; }
+    public required string Why { get; init; }
+}
+
+public sealed record SuggestedProduct
+{
+    public required string Code { get; init; }
+    public required string Display { get; init; }
+    public required string Source { get; init; }
 }
 
 public sealed record CodeEntry
@@ -64,6 +90,12 @@ public sealed record CodeEntry
 
     /// <summary>The TERMINOLOGY.md source ids that verify the code (e.g. "S1, S4").</summary>
     public required string Source { get; init; }
+
+    /// <summary>Products: the strength of the single ingredient ("10 MG", "1 MG/ML").</summary>
+    public string? Strength { get; init; }
+
+    /// <summary>Lab codes: the unit the code is reported in.</summary>
+    public string? Unit { get; init; }
 }
 
 /// <summary>A drug (or drug group) the rules name, with every way an order can identify it.</summary>
@@ -77,6 +109,18 @@ public sealed record DrugConcept
 
     /// <summary>Names matched on a word boundary, case-insensitively: generic, salt and brand names.</summary>
     public IReadOnlyList<string>? Names { get; init; }
+
+    /// <summary>The drug classes (rule vocabulary) the drug belongs to.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>Routes (keys of <see cref="MedicationsFile.Routes"/>) under which the drug does not count.</summary>
+    public IReadOnlyList<string>? ExcludeRoutes { get; init; }
+
+    /// <summary>When given, the drug counts only by these routes (or when the route is not known).</summary>
+    public IReadOnlyList<string>? RequireRoutes { get; init; }
+
+    /// <summary>Words in the medication's name that rule the concept out (e.g. bowel preparations).</summary>
+    public IReadOnlyList<string>? ExcludeNames { get; init; }
 }
 
 /// <summary>A diagnosis the rules name.</summary>
@@ -96,7 +140,37 @@ public sealed record ConditionConcept
 public sealed record MedicationsFile
 {
     public required string Version { get; init; }
+
+    /// <summary>Route name -> words that reveal it in a route's text or a product name ("Oral Tablet", "Inhaler").</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Routes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public required IReadOnlyList<DrugConcept> Concepts { get; init; }
+}
+
+/// <summary>How facts are derived: ages, lab windows and the eGFR bands of renal status (cds-cards/facts.json).</summary>
+public sealed record FactsSettings
+{
+    public required string Version { get; init; }
+    public required ReviewRecord Review { get; init; }
+    public required int AdultAgeYears { get; init; }
+    public required int OlderAdultAgeYears { get; init; }
+    public required int CurrentLabDays { get; init; }
+    public required int RenalLookbackDays { get; init; }
+    public required decimal EgfrSevereBelow { get; init; }
+    public required decimal EgfrModerateBelow { get; init; }
+}
+
+public sealed record LabAnalyte
+{
+    public required string Id { get; init; }
+    public required string Display { get; init; }
+    public required IReadOnlyList<CodeEntry> Codes { get; init; }
+}
+
+public sealed record LabsFile
+{
+    public required string Version { get; init; }
+    public required IReadOnlyList<LabAnalyte> Analytes { get; init; }
 }
 
 public sealed record ConditionsFile
@@ -114,4 +188,6 @@ public sealed record ConditionsFile
 [JsonSerializable(typeof(RuleContent))]
 [JsonSerializable(typeof(MedicationsFile))]
 [JsonSerializable(typeof(ConditionsFile))]
+[JsonSerializable(typeof(LabsFile))]
+[JsonSerializable(typeof(FactsSettings))]
 internal sealed partial class CardContentJsonContext : JsonSerializerContext;

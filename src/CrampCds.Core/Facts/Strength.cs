@@ -5,6 +5,9 @@ namespace CrampCds.Core.Facts;
 /// <summary>A product's strength: mg per unit (tablet, capsule) or mg per mL (liquids).</summary>
 public readonly record struct Strength(decimal Milligrams, bool PerMilliliter)
 {
+    /// <summary>Reads a strength as cds-cards writes it: "10 MG" or "1 MG/ML".</summary>
+    public static Strength? Parse(string? text) => FromRxNormName("x " + text);
+
     /// <summary>
     /// Reads a single-ingredient RxNorm name: "baclofen 10 MG Oral Tablet" is 10 mg per unit,
     /// "baclofen 1 MG/ML Oral Solution" is 1 mg per mL. Combinations ("carbidopa 25 MG / levodopa 100 MG")

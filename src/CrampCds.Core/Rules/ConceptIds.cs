@@ -6,4 +6,14 @@ public static class ConceptIds
     public const string Quinine = "quinine";
     public const string Malaria = "malaria";
     public const string Babesiosis = "babesiosis";
+    public const string Quinidine = "quinidine";
+    public const string DextromethorphanQuinidine = "dextromethorphan-quinidine";
+    public const string Baclofen = "baclofen";
+    public const string Cramp = "cramp";
+    public const string CkdStage3 = "ckd-stage-3";
+    public const string CkdSevere = "ckd-severe";
+    public const string Dialysis = "dialysis";
+    public const string Cirrhosis = "cirrhosis";
+    public const string HepaticEncephalopathy = "hepatic-encephalopathy";
+    public const string Pregnancy = "pregnancy";
 }

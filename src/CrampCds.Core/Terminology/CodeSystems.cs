@@ -12,6 +12,9 @@ public static class CodeSystems
     public static bool IsRxNorm(string? system) =>
         system is RxNorm or "urn:oid:2.16.840.1.113883.6.88" or "http://www.nlm.nih.gov/research/umls/rxnorm/";
 
+    /// <summary>An RxNorm coding with a display: its display is an RxNorm name, whose strength can be read.</summary>
+    public static bool IsRxNormDisplay(Fhir.Coding coding) => IsRxNorm(coding.System) && !string.IsNullOrWhiteSpace(coding.Display);
+
     public static bool IsAtc(string? system) => system is Atc or "urn:oid:2.16.840.1.113883.6.73";
 
     public static bool IsSnomed(string? system) => system is Snomed or "urn:oid:2.16.840.1.113883.6.96";

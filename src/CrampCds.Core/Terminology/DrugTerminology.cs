@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using CrampCds.Core.Cards;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Terminology;
@@ -7,26 +8,38 @@ namespace CrampCds.Core.Terminology;
 /// <summary>
 /// Maps a medication's codings and names to the drug concepts in cds-cards: RxNorm ingredient and
 /// product codes, ATC codes, then names on word boundaries. An unknown code is never guessed: it only
-/// matches through its display or text.
+/// matches through its display or text. Routes and excluded names narrow a concept where it says so.
 /// </summary>
 public sealed class DrugTerminology
 {
     private readonly FrozenDictionary<string, string[]> _rxNorm;
     private readonly FrozenDictionary<string, string[]> _atc;
+    private readonly FrozenDictionary<string, Strength> _productStrengths;
     private readonly NameMatcher _names;
+    private readonly (string Route, string Word)[] _routeWords;
 
-    public DrugTerminology(IReadOnlyList<DrugConcept> concepts)
+    public DrugTerminology(MedicationsFile file)
     {
+        var concepts = file.Concepts;
         Concepts = concepts.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         _rxNorm = CodeIndex.Build(concepts.SelectMany(c =>
             (c.Ingredients ?? []).Concat(c.Products ?? []).Select(e => (e.Code, c.Id))));
         _atc = CodeIndex.Build(concepts.SelectMany(c => (c.Atc ?? []).Select(e => (e.Code, c.Id))));
         _names = new NameMatcher(concepts.SelectMany(c => (c.Names ?? []).Append(c.Display).Select(n => (n, c.Id))));
+        _productStrengths = concepts.SelectMany(c => c.Products ?? [])
+            .Where(p => p.Strength is not null && Strength.Parse(p.Strength) is not null)
+            .GroupBy(p => p.Code, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => Strength.Parse(g.First().Strength)!.Value, StringComparer.Ordinal);
+        _routeWords = file.Routes.SelectMany(r => r.Value.Select(w => (r.Key, w))).ToArray();
+        Classes = concepts.SelectMany(c => c.Classes).ToFrozenSet(StringComparer.Ordinal);
     }
 
     public FrozenDictionary<string, DrugConcept> Concepts { get; }
 
-    /// <summary>True when any of the concepts describes the drug <paramref name="conceptId"/>.</summary>
+    /// <summary>Every class id some concept belongs to.</summary>
+    public FrozenSet<string> Classes { get; }
+
+    /// <summary>True when any of the descriptions names the drug <paramref name="conceptId"/> (no route check).</summary>
     public bool Matches(IReadOnlyList<CodeableConcept> descriptions, string conceptId)
     {
         foreach (var description in descriptions)
@@ -60,6 +73,108 @@ public sealed class DrugTerminology
         }
 
         return description.Text is { } text && _names.Contains(text, conceptId);
+    }
+
+    /// <summary>
+    /// The concepts a medication is, given its descriptions, the routes it is given by and its name:
+    /// a concept that excludes one of the routes, requires another, or whose excluded words appear in the
+    /// name does not count.
+    /// </summary>
+    public void Collect(IReadOnlyList<CodeableConcept> descriptions, IReadOnlySet<string> routes, string name, HashSet<string> conceptIds)
+    {
+        var candidates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var description in descriptions)
+        {
+            foreach (var coding in description.Coding ?? [])
+            {
+                if (coding.Code is { } code)
+                {
+                    var index = CodeSystems.IsRxNorm(coding.System) ? _rxNorm : CodeSystems.IsAtc(coding.System) ? _atc : null;
+                    if (index is not null && index.TryGetValue(code, out var ids))
+                    {
+                        candidates.UnionWith(ids);
+                    }
+                }
+
+                if (coding.Display is { } display)
+                {
+                    _names.CollectMatches(display, candidates);
+                }
+            }
+
+            if (description.Text is { } text)
+            {
+                _names.CollectMatches(text, candidates);
+            }
+        }
+
+        foreach (var id in candidates)
+        {
+            if (Admits(Concepts[id], routes, name))
+            {
+                conceptIds.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The routes a route description or product name reveals ("Oral Tablet" is oral; "Dry Powder Inhaler" inhaled).</summary>
+    public void CollectRoutes(string? text, HashSet<string> routes)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        foreach (var (route, word) in _routeWords)
+        {
+            if (!routes.Contains(route) && NameMatcher.ContainsWord(text, word))
+            {
+                routes.Add(route);
+            }
+        }
+    }
+
+    /// <summary>The strength of a product code in our lists.</summary>
+    public Strength? ProductStrength(IReadOnlyList<CodeableConcept> descriptions)
+    {
+        foreach (var description in descriptions)
+        {
+            foreach (var coding in description.Coding ?? [])
+            {
+                if (coding.Code is { } code && CodeSystems.IsRxNorm(coding.System) && _productStrengths.TryGetValue(code, out var strength))
+                {
+                    return strength;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Admits(DrugConcept concept, IReadOnlySet<string> routes, string name)
+    {
+        foreach (var route in concept.ExcludeRoutes ?? [])
+        {
+            if (routes.Contains(route))
+            {
+                return false;
+            }
+        }
+
+        if (concept.RequireRoutes is { Count: > 0 } required && routes.Count > 0 && !required.Any(routes.Contains))
+        {
+            return false;
+        }
+
+        foreach (var word in concept.ExcludeNames ?? [])
+        {
+            if (NameMatcher.ContainsWord(name, word))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 

@@ -1,0 +1,93 @@
+using CrampCds.Core.Fhir;
+
+namespace CrampCds.Core.Facts;
+
+/// <summary>A medication as the rules see it: what it is, how it is given, how much a day.</summary>
+public sealed record MedicationFact
+{
+    /// <summary>The MedicationRequest or MedicationStatement (or draft order) it comes from.</summary>
+    public required Resource Source { get; init; }
+    public required bool IsDraft { get; init; }
+
+    /// <summary>How a card names it: the order's text or first display.</summary>
+    public required string Name { get; init; }
+    public required IReadOnlySet<string> ConceptIds { get; init; }
+    public required IReadOnlySet<string> Classes { get; init; }
+    public required IReadOnlySet<string> Routes { get; init; }
+    public required DailyDose Dose { get; init; }
+    public IReadOnlyList<CodeableConcept> Reasons { get; init; } = [];
+
+    public bool Is(string conceptId) => ConceptIds.Contains(conceptId);
+
+    public bool IsIn(string classId) => Classes.Contains(classId);
+}
+
+/// <summary>The latest usable result of one analyte.</summary>
+public sealed record LabFact
+{
+    public required Analyte Analyte { get; init; }
+
+    /// <summary>The reported value; a comparator value (">60") counts at its bound.</summary>
+    public required decimal Value { get; init; }
+    public string? Comparator { get; init; }
+    public required LabUnit Unit { get; init; }
+
+    /// <summary>The unit as reported, for the card.</summary>
+    public required string UnitText { get; init; }
+
+    /// <summary>The value in the analyte's canonical unit; null when the unit cannot be converted.</summary>
+    public decimal? Canonical { get; init; }
+    public DateTimeOffset? Date { get; init; }
+    public required bool IsCurrent { get; init; }
+    public string? ReferenceRange { get; init; }
+
+    /// <summary>The lab's interpretation code (L, LL, H, HH, N ...).</summary>
+    public string? Interpretation { get; init; }
+
+    /// <summary>True for an eGFR computed here with CKD-EPI 2021 rather than reported.</summary>
+    public bool Computed { get; init; }
+
+    public string Describe() =>
+        $"{Comparator}{Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {UnitText} ({FhirDates.Display(Date)})";
+}
+
+public enum RenalStatus
+{
+    Unknown,
+    Normal,
+    Moderate,
+    Severe,
+}
+
+/// <summary>Renal status (the worst of coded stages and the latest eGFR within the window) and what it rests on.</summary>
+public sealed record RenalFact(RenalStatus Status, string Basis, LabFact? Egfr);
+
+/// <summary>Everything the rules read, derived once per hook call from the gathered data.</summary>
+public sealed record ClinicalFacts
+{
+    public required DateTimeOffset Now { get; init; }
+    public int? AgeYears { get; init; }
+    public string? Sex { get; init; }
+
+    /// <summary>Adult rules run unless the patient is known to be under 18.</summary>
+    public bool IsAdult { get; init; }
+    public bool IsOlderAdult { get; init; }
+    public bool CrampContext { get; init; }
+
+    /// <summary>Active (or on-hold) medications on the list; drafts are not here.</summary>
+    public IReadOnlyList<MedicationFact> ActiveMedications { get; init; } = [];
+
+    /// <summary>The draft orders the hook judges (the selections for order-select; every draft for order-sign).</summary>
+    public IReadOnlyList<MedicationFact> JudgedOrders { get; init; } = [];
+
+    public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = new Dictionary<Analyte, LabFact>();
+    public required RenalFact Renal { get; init; }
+    public bool Cirrhosis { get; init; }
+    public bool HepaticEncephalopathy { get; init; }
+    public bool Dialysis { get; init; }
+    public bool Malaria { get; init; }
+
+    public LabFact? Latest(Analyte analyte) => LatestLabs.TryGetValue(analyte, out var lab) ? lab : null;
+
+    public LabFact? Current(Analyte analyte) => Latest(analyte) is { IsCurrent: true } lab ? lab : null;
+}
