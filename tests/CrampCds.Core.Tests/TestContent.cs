@@ -6,9 +6,9 @@ namespace CrampCds.Core.Tests;
 /// <summary>The repository's own cds-cards, loaded once for tests (it is immutable).</summary>
 public static class TestContent
 {
-    private static readonly Lazy<CardCatalog> LazyCatalog = new(() => CardCatalog.Load(CardsPath, RuleIds));
+    public static IReadOnlyList<IRule> Rules { get; } = RuleSet.Create();
 
-    public static IReadOnlyList<IRule> Rules { get; } = [new QuinineOrderRule()];
+    private static readonly Lazy<CardCatalog> LazyCatalog = new(() => CardCatalog.Load(CardsPath, Rules!));
 
     public static IEnumerable<string> RuleIds => Rules.Select(r => r.Id);
 

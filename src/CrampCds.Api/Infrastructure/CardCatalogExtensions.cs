@@ -8,12 +8,16 @@ public static class CardCatalogExtensions
     /// <summary>Registers the rules, the cds-cards content (loaded once) and the evaluator.</summary>
     public static IServiceCollection AddClinicalContent(this IServiceCollection services)
     {
-        services.AddSingleton<IRule, QuinineOrderRule>();
+        foreach (var rule in RuleSet.Create())
+        {
+            services.AddSingleton(rule);
+        }
+
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<CrampCdsOptions>();
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            var rules = sp.GetServices<IRule>().Select(r => r.Id);
+            var rules = sp.GetServices<IRule>();
             return CardCatalog.Load(ResolveCardsPath(options.Cards.Path, environment.ContentRootPath), rules);
         });
         services.AddSingleton(sp => new HookEvaluator(

@@ -33,7 +33,7 @@ public sealed class CardCatalog
 {
     public const string DataUnavailableId = "data-unavailable";
     private static readonly string[] Indicators = ["info", "warning", "critical"];
-    private static readonly string[] ActionTypes = ["delete"];
+    private static readonly string[] ActionTypes = ["delete", "update", "create"];
     private static readonly string[] SelectionBehaviors = ["at-most-one", "any"];
 
     private CardCatalog(
@@ -63,7 +63,7 @@ public sealed class CardCatalog
     public RuleContent DataUnavailable => Rules[DataUnavailableId];
 
     /// <summary>Loads and validates the folder; throws <see cref="CardContentException"/> naming the bad file.</summary>
-    public static CardCatalog Load(string directory, IEnumerable<string> ruleIds)
+    public static CardCatalog Load(string directory, IEnumerable<IRule> ruleSet)
     {
         if (!Directory.Exists(directory))
         {
@@ -73,7 +73,8 @@ public sealed class CardCatalog
         var services = Read(Path.Combine(directory, "services.json"), CardContentJsonContext.Default.ServicesFile);
         ValidateServices(services, Path.Combine(directory, "services.json"));
 
-        var expected = new HashSet<string>(ruleIds, StringComparer.Ordinal) { DataUnavailableId };
+        var ruleList = ruleSet.ToList();
+        var expected = new HashSet<string>(ruleList.Select(r => r.Id), StringComparer.Ordinal) { DataUnavailableId };
         var rules = new Dictionary<string, RuleContent>(StringComparer.Ordinal);
         var rulesDirectory = Path.Combine(directory, "rules");
         var files = Directory.Exists(rulesDirectory) ? Directory.GetFiles(rulesDirectory, "*.json") : [];
@@ -92,6 +93,11 @@ public sealed class CardCatalog
             }
         }
 
+        foreach (var rule in ruleList)
+        {
+            ValidateRequirements(rule.Requires, rules[rule.Id], Path.Combine(rulesDirectory, rule.Id + ".json"));
+        }
+
         var medicationsFile = Path.Combine(directory, "terminology", "medications.json");
         var medications = Read(medicationsFile, CardContentJsonContext.Default.MedicationsFile);
         RequireConcepts(medications.Concepts.Select(c => c.Id), [ConceptIds.Quinine], medicationsFile);
@@ -99,6 +105,15 @@ public sealed class CardCatalog
         var conditionsFile = Path.Combine(directory, "terminology", "conditions.json");
         var conditions = Read(conditionsFile, CardContentJsonContext.Default.ConditionsFile);
         RequireConcepts(conditions.Concepts.Select(c => c.Id), [ConceptIds.Malaria, ConceptIds.Babesiosis], conditionsFile);
+
+        var classIds = medications.Concepts.SelectMany(c => c.Classes).ToHashSet(StringComparer.Ordinal);
+        foreach (var rule in rules.Values)
+        {
+            foreach (var id in rule.Classes?.Keys ?? [])
+            {
+                Check(classIds.Contains(id), Path.Combine(rulesDirectory, rule.Id + ".json"), $"class '{id}' is not a class of any concept in {medicationsFile}");
+            }
+        }
 
         var labsFile = Path.Combine(directory, "terminology", "labs.json");
         var labs = Read(labsFile, CardContentJsonContext.Default.LabsFile);
@@ -200,6 +215,40 @@ public sealed class CardCatalog
         if (rule.Suggestions is { Count: > 0 })
         {
             Check(rule.SelectionBehavior is not null && SelectionBehaviors.Contains(rule.SelectionBehavior), file, "selectionBehavior must be at-most-one or any when there are suggestions");
+        }
+    }
+
+    private static void ValidateRequirements(RuleRequirements requires, RuleContent rule, string file)
+    {
+        foreach (var name in requires.Thresholds)
+        {
+            Check(rule.Thresholds?.ContainsKey(name) == true, file, $"thresholds.{name} is missing; the rule needs it");
+        }
+
+        foreach (var name in requires.UnitThresholds)
+        {
+            Check(rule.UnitThresholds?.TryGetValue(name, out var limits) == true && limits.Count > 0, file, $"unitThresholds.{name} is missing; the rule needs it");
+            foreach (var unit in rule.UnitThresholds![name].Keys)
+            {
+                Check(CrampCds.Core.Facts.LabUnits.Parse(unit) != CrampCds.Core.Facts.LabUnit.Unknown, file, $"unitThresholds.{name}: unknown unit '{unit}'");
+            }
+        }
+
+        foreach (var id in requires.Suggestions)
+        {
+            Check(rule.Suggestions?.Any(s => s.Id == id) == true, file, $"suggestion '{id}' is missing; the rule offers it");
+        }
+
+        foreach (var name in requires.Labels)
+        {
+            Check(rule.Labels?.ContainsKey(name) == true, file, $"labels.{name} is missing; the rule needs it");
+        }
+
+        Check(!requires.Classes || rule.Classes is { Count: > 0 }, file, "classes are missing; the rule reports on them");
+        Check(!requires.Product || rule.Product is not null, file, "product is missing; the rule suggests it");
+        foreach (var (id, drugClass) in rule.Classes ?? new Dictionary<string, DrugClassContent>())
+        {
+            Check(Indicators.Contains(drugClass.Indicator), file, $"class '{id}': indicator must be info, warning or critical");
         }
     }
 

@@ -80,14 +80,19 @@ public static class CardRenderer
         var suggestions = new List<Suggestion>(templates.Count);
         foreach (var template in templates)
         {
-            if (RenderAction(template, finding) is { } action)
+            if (finding.SuggestionIds is { } wanted && !wanted.Contains(template.Id))
+            {
+                continue;
+            }
+
+            if (RenderActions(template, finding) is { Count: > 0 } actions)
             {
                 suggestions.Add(new Suggestion
                 {
                     Label = Fill(template.Label, finding.Values),
                     Uuid = Guid.NewGuid().ToString(),
                     IsRecommended = template.IsRecommended,
-                    Actions = [action],
+                    Actions = actions,
                 });
             }
         }
@@ -95,20 +100,29 @@ public static class CardRenderer
         return suggestions.Count > 0 ? suggestions : null;
     }
 
-    private static SuggestionAction? RenderAction(SuggestionTemplate template, Finding finding)
+    private static List<SuggestionAction>? RenderActions(SuggestionTemplate template, Finding finding)
     {
         var description = Fill(template.ActionDescription, finding.Values);
-        return template.ActionType switch
+        if (template.ActionType == "delete")
         {
             // A draft without an id cannot be named, so there is nothing to delete.
-            "delete" when finding.Target?.Id is { } id => new SuggestionAction
-            {
-                Type = "delete",
-                Description = description,
-                ResourceId = $"{finding.Target.TypeName}/{id}",
-            },
-            _ => null,
-        };
+            return finding.Target?.Id is { } id
+                ? [new SuggestionAction { Type = "delete", Description = description, ResourceId = $"{finding.Target.TypeName}/{id}" }]
+                : null;
+        }
+
+        if (finding.Actions?.TryGetValue(template.Id, out var built) != true)
+        {
+            return null;
+        }
+
+        var actions = new List<SuggestionAction>(built!.Count);
+        foreach (var action in built)
+        {
+            actions.Add(action with { Type = template.ActionType, Description = Fill(action.Description.Length > 0 ? action.Description : template.ActionDescription, finding.Values) });
+        }
+
+        return actions;
     }
 
     private static string Shorten(string summary) =>

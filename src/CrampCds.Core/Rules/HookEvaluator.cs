@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
 
@@ -21,9 +22,11 @@ public sealed class HookEvaluator
     private readonly CardCatalog _catalog;
     private readonly FrozenDictionary<string, IRule[]> _rulesByHook;
     private readonly TimeProvider _time;
+    private readonly bool _requireCrampContext;
 
-    public HookEvaluator(CardCatalog catalog, IEnumerable<IRule> rules, IEnumerable<string> disabledRuleIds, TimeProvider time)
+    public HookEvaluator(CardCatalog catalog, IEnumerable<IRule> rules, IEnumerable<string> disabledRuleIds, TimeProvider time, bool requireCrampContext = true)
     {
+        _requireCrampContext = requireCrampContext;
         _catalog = catalog;
         _time = time;
         var disabled = disabledRuleIds.ToHashSet(StringComparer.Ordinal);
@@ -60,6 +63,7 @@ public sealed class HookEvaluator
             return new HookResult([], PreconditionFailed: true);
         }
 
+        var now = _time.GetUtcNow();
         var context = new RuleContext
         {
             Request = request,
@@ -67,7 +71,9 @@ public sealed class HookEvaluator
             JudgedOrders = JudgedMedicationOrders(request),
             Drugs = _catalog.Drugs,
             Conditions = _catalog.Conditions,
-            Now = _time.GetUtcNow(),
+            Now = now,
+            Facts = FactsBuilder.Build(request, data, _catalog, now, _requireCrampContext),
+            Catalog = _catalog,
         };
 
         var findings = new List<Finding>();

@@ -1,4 +1,6 @@
+using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
 using CrampCds.Core.Terminology;
@@ -17,6 +19,14 @@ public sealed record RuleContext
     public required DrugTerminology Drugs { get; init; }
     public required ConditionTerminology Conditions { get; init; }
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>The facts derived once for this call.</summary>
+    public required ClinicalFacts Facts { get; init; }
+
+    /// <summary>The clinical content: each rule's thresholds and wording.</summary>
+    public required CardCatalog Catalog { get; init; }
+
+    public RuleContent Content(string ruleId) => Catalog.Rules[ruleId];
 }
 
 /// <summary>A rule's finding: which card to render, the values its wording needs, and the order it is about.</summary>
@@ -32,6 +42,12 @@ public sealed record Finding
 
     /// <summary>Overrides the rule file's indicator where a rule grades its finding.</summary>
     public string? Indicator { get; init; }
+
+    /// <summary>Which of the rule file's suggestions apply (null: every one whose action can be built).</summary>
+    public IReadOnlyList<string>? SuggestionIds { get; init; }
+
+    /// <summary>Actions the rule built (resources to create or update), keyed by suggestion id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<SuggestionAction>>? Actions { get; init; }
 }
 
 /// <summary>A clinical rule: pure logic over facts; its wording lives in cds-cards/rules/{Id}.json.</summary>
@@ -45,5 +61,21 @@ public interface IRule
     /// <summary>The data categories the rule reads; when one is missing, the data card names this rule's check.</summary>
     IReadOnlyList<DataCategory> Uses { get; }
 
+    /// <summary>The rule file's thresholds, unit thresholds, classes and suggestions the rule reads; checked at start-up.</summary>
+    RuleRequirements Requires => RuleRequirements.None;
+
     void Evaluate(RuleContext context, ICollection<Finding> findings);
+}
+
+/// <summary>What a rule needs from its cds-cards file, so a missing threshold stops start-up rather than a request.</summary>
+public sealed record RuleRequirements
+{
+    public static RuleRequirements None { get; } = new();
+
+    public IReadOnlyList<string> Thresholds { get; init; } = [];
+    public IReadOnlyList<string> UnitThresholds { get; init; } = [];
+    public IReadOnlyList<string> Suggestions { get; init; } = [];
+    public IReadOnlyList<string> Labels { get; init; } = [];
+    public bool Classes { get; init; }
+    public bool Product { get; init; }
 }

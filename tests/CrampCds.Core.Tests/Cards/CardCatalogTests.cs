@@ -53,7 +53,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["indicator"] = "urgent");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*indicator*");
     }
@@ -63,7 +63,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["detial"] = "typo");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*detial*");
     }
@@ -73,7 +73,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_copy, "terminology", "medications.json"), "{ \"version\": ");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*medications.json*");
     }
@@ -83,7 +83,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["summary"] = new string('x', 140));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*summary*140*");
     }
@@ -93,7 +93,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule.Remove("overrideReasons"));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*overrideReasons*");
     }
@@ -101,11 +101,11 @@ public sealed class CardCatalogTests : IDisposable
     [Fact]
     public void A_rule_without_its_file_or_a_file_without_its_rule_is_refused()
     {
-        var missing = () => CardCatalog.Load(_copy, TestContent.RuleIds.Append("baclofen-dose"));
-        missing.Should().Throw<CardContentException>().WithMessage("*baclofen-dose.json*missing*");
+        var missing = () => CardCatalog.Load(_copy, TestContent.Rules.Append(new UnknownRule("made-up-rule")));
+        missing.Should().Throw<CardContentException>().WithMessage("*made-up-rule.json*missing*");
 
         File.Copy(Path.Combine(_copy, "rules", "quinine-order.json"), Path.Combine(_copy, "rules", "quinine-orders.json"));
-        var stray = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var stray = () => CardCatalog.Load(_copy, TestContent.Rules);
         stray.Should().Throw<CardContentException>().WithMessage("*quinine-orders.json*");
     }
 
@@ -114,7 +114,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("services.json", file => file["services"]![0]!["prefetch"]!["patient"] = "Patient/{{userPractitionerId}}");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.RuleIds);
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*services.json*context*");
     }
@@ -122,7 +122,7 @@ public sealed class CardCatalogTests : IDisposable
     [Fact]
     public void A_missing_folder_names_the_setting_to_fix()
     {
-        var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.RuleIds);
+        var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*CrampCds:Cards:Path*");
     }
@@ -133,5 +133,16 @@ public sealed class CardCatalogTests : IDisposable
         var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         change(node);
         File.WriteAllText(path, node.ToJsonString());
+    }
+}
+
+internal sealed class UnknownRule(string id) : CrampCds.Core.Rules.IRule
+{
+    public string Id => id;
+    public IReadOnlyList<string> Hooks { get; } = [];
+    public IReadOnlyList<CrampCds.Core.Data.DataCategory> Uses { get; } = [];
+
+    public void Evaluate(CrampCds.Core.Rules.RuleContext context, ICollection<CrampCds.Core.Rules.Finding> findings)
+    {
     }
 }
