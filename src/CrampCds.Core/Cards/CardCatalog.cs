@@ -246,6 +246,11 @@ public sealed class CardCatalog
 
         Check(!requires.Classes || rule.Classes is { Count: > 0 }, file, "classes are missing; the rule reports on them");
         Check(!requires.Product || rule.Product is not null, file, "product is missing; the rule suggests it");
+        foreach (var analyte in requires.LabOrders)
+        {
+            Check(rule.LabOrders?.ContainsKey(analyte) == true, file, $"labOrders.{analyte} is missing; the rule suggests ordering it");
+        }
+
         foreach (var (id, drugClass) in rule.Classes ?? new Dictionary<string, DrugClassContent>())
         {
             Check(Indicators.Contains(drugClass.Indicator), file, $"class '{id}': indicator must be info, warning or critical");

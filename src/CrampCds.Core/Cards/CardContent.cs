@@ -67,6 +67,9 @@ public sealed record RuleContent
 
     /// <summary>A product the rule suggests (e.g. the safe baclofen starting dose).</summary>
     public SuggestedProduct? Product { get; init; }
+
+    /// <summary>Lab tests the rule suggests ordering, keyed by analyte id (potassium, magnesium, creatinine).</summary>
+    public IReadOnlyDictionary<string, CodeEntry>? LabOrders { get; init; }
 }
 
 public sealed record DrugClassContent

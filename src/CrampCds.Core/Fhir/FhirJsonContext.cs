@@ -50,4 +50,7 @@ namespace CrampCds.Core.Fhir;
 [JsonSerializable(typeof(ServiceRequest))]
 [JsonSerializable(typeof(Bundle))]
 [JsonSerializable(typeof(OperationOutcome))]
+[JsonSerializable(typeof(CodeableConcept))]
+[JsonSerializable(typeof(ResourceReference))]
+[JsonSerializable(typeof(Dosage))]
 internal sealed partial class FhirJsonContext : JsonSerializerContext;

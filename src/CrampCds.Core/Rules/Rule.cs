@@ -78,4 +78,5 @@ public sealed record RuleRequirements
     public IReadOnlyList<string> Labels { get; init; } = [];
     public bool Classes { get; init; }
     public bool Product { get; init; }
+    public IReadOnlyList<string> LabOrders { get; init; } = [];
 }

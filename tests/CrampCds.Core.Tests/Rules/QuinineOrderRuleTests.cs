@@ -89,7 +89,8 @@ public class QuinineOrderRuleTests
             [Requests.CodedDraft("q1", Requests.QuinineCoding), Requests.CodedDraft("b1", Requests.BaclofenCoding)],
             ["MedicationRequest/b1"]);
 
-        TestContent.Evaluator().Evaluate(Requests.Parse(json, HookNames.OrderSelect), PatientData.Empty).Cards.Should().BeEmpty();
+        TestContent.Evaluator().Evaluate(Requests.Parse(json, HookNames.OrderSelect), PatientData.Empty).Cards
+            .Should().NotContain(c => c.RuleId == "quinine-order");
     }
 
     [Fact]
@@ -101,6 +102,7 @@ public class QuinineOrderRuleTests
 
         var cards = TestContent.Evaluator().Evaluate(Requests.Parse(json, HookNames.OrderSign), PatientData.Empty).Cards;
 
+        cards.Should().OnlyContain(c => c.RuleId == "quinine-order");
         cards.Select(c => c.Suggestions![0].Actions![0].ResourceId).Should().Equal("MedicationRequest/q1", "MedicationRequest/q2");
         cards[1].Summary.Should().Contain("Qualaquin");
     }
@@ -163,10 +165,10 @@ public class QuinineOrderRuleTests
         order.Cards.Select(c => c.RuleId).Should().Contain("quinine-order");
     }
 
-    private static IReadOnlyList<Card> Evaluate(string hook, string draft, PatientData? data = null)
+    private static List<Card> Evaluate(string hook, string draft, PatientData? data = null)
     {
         var request = Requests.Parse(Requests.OrderHook(hook, [draft], hook == HookNames.OrderSelect ? ["MedicationRequest/d1"] : null), hook);
-        return TestContent.Evaluator().Evaluate(request, data ?? PatientData.Empty).Cards;
+        return TestContent.Evaluator().Evaluate(request, data ?? PatientData.Empty).Cards.Where(c => c.RuleId == "quinine-order").ToList();
     }
 
     private static CodeableConcept Status(string code) => new() { Coding = [new Coding { Code = code }] };

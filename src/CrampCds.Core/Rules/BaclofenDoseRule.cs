@@ -1,0 +1,131 @@
+using CrampCds.Core.Cards;
+using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
+using CrampCds.Core.Fhir;
+
+namespace CrampCds.Core.Rules;
+
+/// <summary>
+/// When: a new baclofen order (no active or on-hold baclofen) starts above the tightest starting limit that
+/// applies (older adult: per dose and per day; cramp context: per day; otherwise per day), or any baclofen
+/// order exceeds the cramp maximum (with cramp context, warning) or the label maximum (critical).
+/// Then: one card per order naming every limit exceeded; when a starting limit is exceeded and renal status
+/// is not severe, a suggestion to rewrite the draft to the safe starting dose.
+/// </summary>
+public sealed class BaclofenDoseRule : IRule
+{
+    public string Id => "baclofen-dose";
+    public IReadOnlyList<string> Hooks => RuleSupport.OrderHooks;
+    public IReadOnlyList<DataCategory> Uses { get; } = [DataCategory.Patient, .. RuleSupport.Medications, DataCategory.Conditions, DataCategory.Labs];
+
+    public RuleRequirements Requires { get; } = new()
+    {
+        Thresholds =
+        [
+            "olderAdultMaxMgPerDose", "olderAdultStartMaxMgPerDay", "crampStartMaxMgPerDay", "startMaxMgPerDay",
+            "crampMaxMgPerDay", "labelMaxMgPerDay", "safeStartMgPerDose", "safeStartCrampTimesPerDay", "safeStartTimesPerDay",
+        ],
+        Labels = ["olderPerDose", "olderStart", "crampStart", "start", "crampMax", "labelMax", "safeStartText"],
+        Suggestions = ["safe-start"],
+        Product = true,
+    };
+
+    public void Evaluate(RuleContext context, ICollection<Finding> findings)
+    {
+        var facts = context.Facts;
+        if (!facts.IsAdult)
+        {
+            return;
+        }
+
+        var content = context.Content(Id);
+        var alreadyTaking = facts.ActiveMedications.Any(m => m.Is(ConceptIds.Baclofen));
+        foreach (var order in facts.JudgedOrders)
+        {
+            if (!order.Is(ConceptIds.Baclofen) || order.Dose is not { MgPerDay: { } perDay } dose)
+            {
+                continue;
+            }
+
+            var exceeded = new List<string>();
+            var startExceeded = false;
+            if (!alreadyTaking)
+            {
+                if (facts.IsOlderAdult && dose.MgPerAdministration > content.Threshold("olderAdultMaxMgPerDose"))
+                {
+                    exceeded.Add(content.Label("olderPerDose"));
+                    startExceeded = true;
+                }
+
+                var (dayLimit, label) = StartLimit(facts, content);
+                if (perDay > dayLimit)
+                {
+                    exceeded.Add(content.Label(label));
+                    startExceeded = true;
+                }
+            }
+
+            var critical = perDay > content.Threshold("labelMaxMgPerDay");
+            if (critical)
+            {
+                exceeded.Add(content.Label("labelMax"));
+            }
+            else if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
+            {
+                exceeded.Add(content.Label("crampMax"));
+            }
+
+            if (exceeded.Count == 0)
+            {
+                continue;
+            }
+
+            var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
+            var safeStart = CardRenderer.Fill(content.Label("safeStartText"), RuleSupport.Values(
+                ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
+                ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay))));
+            var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
+            findings.Add(new Finding
+            {
+                RuleId = Id,
+                Target = order.Source,
+                Indicator = critical ? "critical" : "warning",
+                Values = RuleSupport.Values(
+                    ("drug", order.Name),
+                    ("dose", RuleSupport.DoseText(dose)),
+                    ("limits", string.Join("; ", exceeded)),
+                    ("safeStart", safeStart)),
+                SuggestionIds = offerSafeStart ? ["safe-start"] : [],
+                Actions = offerSafeStart
+                    ? new Dictionary<string, IReadOnlyList<SuggestionAction>>
+                    {
+                        ["safe-start"] = [new SuggestionAction
+                        {
+                            Type = "update",
+                            Description = "",
+                            Resource = SuggestedResources.Rewrite((MedicationRequest)order.Source, content.Product!, timesPerDay, safeStart, context.Request.Context.PatientId),
+                        }],
+                    }
+                    : null,
+            });
+        }
+    }
+
+    // The tightest daily starting limit that applies: cramp context, older adult, otherwise the label start.
+    private static (decimal Limit, string Label) StartLimit(ClinicalFacts facts, RuleContent content)
+    {
+        var limit = (content.Threshold("startMaxMgPerDay"), "start");
+        if (facts.IsOlderAdult && content.Threshold("olderAdultStartMaxMgPerDay") <= limit.Item1)
+        {
+            limit = (content.Threshold("olderAdultStartMaxMgPerDay"), "olderStart");
+        }
+
+        if (facts.CrampContext && content.Threshold("crampStartMaxMgPerDay") <= limit.Item1)
+        {
+            limit = (content.Threshold("crampStartMaxMgPerDay"), "crampStart");
+        }
+
+        return limit;
+    }
+}

@@ -1,0 +1,70 @@
+using CrampCds.Core.Cards;
+using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
+
+namespace CrampCds.Core.Rules;
+
+/// <summary>
+/// When: cramp context and any of potassium, magnesium, creatinine has no current result. Then: one info
+/// card naming them (with the last known value and date), and a suggestion to order them.
+/// </summary>
+public sealed class ElectrolytesMissingRule : IRule
+{
+    private static readonly (Analyte Analyte, string Id)[] Checked =
+    [
+        (Analyte.Potassium, "potassium"),
+        (Analyte.Magnesium, "magnesium"),
+        (Analyte.Creatinine, "creatinine"),
+    ];
+
+    public string Id => "electrolytes-missing";
+    public IReadOnlyList<string> Hooks => RuleSupport.PatientView;
+    public IReadOnlyList<DataCategory> Uses { get; } = [DataCategory.Labs, DataCategory.Conditions];
+    public RuleRequirements Requires { get; } = new()
+    {
+        Labels = ["potassium", "magnesium", "creatinine", "lastKnown", "neverMeasured"],
+        Suggestions = ["order-labs"],
+        LabOrders = ["potassium", "magnesium", "creatinine"],
+    };
+
+    public void Evaluate(RuleContext context, ICollection<Finding> findings)
+    {
+        var facts = context.Facts;
+        if (!facts.IsAdult || !facts.CrampContext || context.Data.IsMissing(DataCategory.Labs))
+        {
+            return;
+        }
+
+        var content = context.Content(Id);
+        var missing = new List<string>();
+        var orders = new List<SuggestionAction>();
+        foreach (var (analyte, id) in Checked)
+        {
+            // A computed eGFR is not a creatinine result; only reported results count.
+            if (facts.Current(analyte) is not null)
+            {
+                continue;
+            }
+
+            var last = facts.Latest(analyte);
+            missing.Add(content.Label(id) + ": " + (last is null
+                ? content.Label("neverMeasured")
+                : CardRenderer.Fill(content.Label("lastKnown"), RuleSupport.Values(("result", RuleSupport.LabText(last))))));
+            orders.Add(new SuggestionAction { Type = "create", Description = "", Resource = SuggestedResources.LabOrder(content.LabOrders![id], context.Request.Context.PatientId) });
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        findings.Add(new Finding
+        {
+            RuleId = Id,
+            Values = RuleSupport.Values(
+                ("missing", string.Join(", ", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]))),
+                ("details", string.Join("\n", missing.Select(m => "- " + m)))),
+            Actions = new Dictionary<string, IReadOnlyList<SuggestionAction>> { ["order-labs"] = orders },
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
+using CrampCds.Core.Hooks;
+
+namespace CrampCds.Core.Rules;
+
+/// <summary>Small pieces the rules share: hook lists, data needs, number formats.</summary>
+internal static class RuleSupport
+{
+    public static readonly IReadOnlyList<string> OrderHooks = [HookNames.OrderSelect, HookNames.OrderSign];
+    public static readonly IReadOnlyList<string> PatientView = [HookNames.PatientView];
+    public static readonly IReadOnlyList<string> AllHooks = [HookNames.PatientView, HookNames.OrderSelect, HookNames.OrderSign];
+
+    public static readonly IReadOnlyList<DataCategory> Medications = [DataCategory.MedicationRequests, DataCategory.MedicationStatements];
+
+    public static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>"30 mg/day (10 mg 3 times a day)".</summary>
+    public static string DoseText(DailyDose dose) =>
+        dose.MgPerAdministration is { } single && dose.AdministrationsPerDay is { } times
+            ? $"{Number(dose.MgPerDay!.Value)} mg/day ({Number(single)} mg {Number(times)} times a day)"
+            : $"{Number(dose.MgPerDay ?? 0)} mg/day";
+
+    public static bool HasCrampReason(RuleContext context, MedicationFact order) =>
+        order.Reasons.Any(r => context.Conditions.MatchesCodeOrText(r, ConceptIds.Cramp));
+
+    public static Dictionary<string, string> Values(params (string Key, string Value)[] values) =>
+        values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+
+    /// <summary>"potassium 3.4 mmol/L (2026-11-01; reference 3.5-5.1 mmol/L; flagged L)".</summary>
+    public static string LabText(LabFact lab)
+    {
+        var text = lab.Describe();
+        if (lab.ReferenceRange is not null || lab.Interpretation is not null)
+        {
+            text += lab.ReferenceRange is not null ? $"; lab reference {lab.ReferenceRange}" : "";
+            text += lab.Interpretation is not null ? $"; flagged {lab.Interpretation}" : "";
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// Whether a result is above (1), within (0) or below (-1) limits; the cds-cards thresholds decide, and the
+    /// lab's interpretation only when the unit cannot be converted. Null when neither can tell.
+    /// </summary>
+    public static int? Position(LabFact lab, Cards.RuleContent content, string? lowName, string? highName)
+    {
+        var high = highName is null ? null : lab.CompareTo(content, highName);
+        var low = lowName is null ? null : lab.CompareTo(content, lowName);
+        if (high is not null || low is not null)
+        {
+            return high > 0 ? 1 : low < 0 ? -1 : 0;
+        }
+
+        return lab.Interpretation switch
+        {
+            "H" or "HH" or "HU" => 1,
+            "L" or "LL" or "LU" => -1,
+            "N" => 0,
+            _ => null,
+        };
+    }
+}
