@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Hooks;
 using CrampCds.Core.Rules;
 using CrampCds.Core.Terminology;
@@ -62,16 +63,35 @@ public sealed class CardCatalog
     public FactsSettings Facts { get; }
     public RuleContent DataUnavailable => Rules[DataUnavailableId];
 
-    /// <summary>Loads and validates the folder; throws <see cref="CardContentException"/> naming the bad file.</summary>
+    /// <summary>Loads and validates the folder; throws <see cref="CardContentException"/> naming each bad file.</summary>
     public static CardCatalog Load(string directory, IEnumerable<IRule> ruleSet)
     {
-        if (!Directory.Exists(directory))
+        var (catalog, problems) = Lint(directory, ruleSet);
+        var errors = problems.Where(p => p.IsError).ToList();
+        if (catalog is null || errors.Count > 0)
         {
-            throw new CardContentException($"cds-cards folder '{directory}' does not exist (set CrampCds:Cards:Path)");
+            throw new CardContentException(string.Join(Environment.NewLine, errors.Select(e => e.ToString())));
         }
 
-        var services = Read(Path.Combine(directory, "services.json"), CardContentJsonContext.Default.ServicesFile);
-        ValidateServices(services, Path.Combine(directory, "services.json"));
+        return catalog;
+    }
+
+    /// <summary>Validates the folder and reports every problem with its file; the catalog is null when any is an error.</summary>
+    public static (CardCatalog? Catalog, IReadOnlyList<ContentProblem> Problems) Lint(string directory, IEnumerable<IRule> ruleSet)
+    {
+        var check = new ContentChecker();
+        if (!Directory.Exists(directory))
+        {
+            check.Error(directory, "the cds-cards folder does not exist (set CrampCds:Cards:Path)");
+            return (null, check.Problems);
+        }
+
+        var servicesFile = Path.Combine(directory, "services.json");
+        var services = check.Read(servicesFile, CardContentJsonContext.Default.ServicesFile);
+        if (services is not null)
+        {
+            ValidateServices(services, servicesFile, check);
+        }
 
         var ruleList = ruleSet.ToList();
         var expected = new HashSet<string>(ruleList.Select(r => r.Id), StringComparer.Ordinal) { DataUnavailableId };
@@ -80,218 +100,248 @@ public sealed class CardCatalog
         var files = Directory.Exists(rulesDirectory) ? Directory.GetFiles(rulesDirectory, "*.json") : [];
         foreach (var file in files.Order(StringComparer.Ordinal))
         {
-            var rule = Read(file, CardContentJsonContext.Default.RuleContent);
-            ValidateRule(rule, file, expected);
-            rules[rule.Id] = rule;
+            if (check.Read(file, CardContentJsonContext.Default.RuleContent) is { } rule && ValidateRule(rule, file, expected, check))
+            {
+                rules[rule.Id] = rule;
+            }
         }
 
-        foreach (var id in expected)
+        foreach (var id in expected.Order(StringComparer.Ordinal))
         {
-            if (!rules.ContainsKey(id))
-            {
-                throw new CardContentException($"{Path.Combine(rulesDirectory, id + ".json")}: missing; rule '{id}' has no wording");
-            }
+            check.That(rules.ContainsKey(id) || files.Any(f => Path.GetFileNameWithoutExtension(f) == id), Path.Combine(rulesDirectory, id + ".json"), $"missing; rule '{id}' has no wording");
         }
 
         foreach (var rule in ruleList)
         {
-            ValidateRequirements(rule.Requires, rules[rule.Id], Path.Combine(rulesDirectory, rule.Id + ".json"));
-        }
-
-        var medicationsFile = Path.Combine(directory, "terminology", "medications.json");
-        var medications = Read(medicationsFile, CardContentJsonContext.Default.MedicationsFile);
-        RequireConcepts(medications.Concepts.Select(c => c.Id), [ConceptIds.Quinine], medicationsFile);
-
-        var conditionsFile = Path.Combine(directory, "terminology", "conditions.json");
-        var conditions = Read(conditionsFile, CardContentJsonContext.Default.ConditionsFile);
-        RequireConcepts(conditions.Concepts.Select(c => c.Id), [ConceptIds.Malaria, ConceptIds.Babesiosis], conditionsFile);
-
-        var classIds = medications.Concepts.SelectMany(c => c.Classes).ToHashSet(StringComparer.Ordinal);
-        foreach (var rule in rules.Values)
-        {
-            foreach (var id in rule.Classes?.Keys ?? [])
+            if (rules.TryGetValue(rule.Id, out var content))
             {
-                Check(classIds.Contains(id), Path.Combine(rulesDirectory, rule.Id + ".json"), $"class '{id}' is not a class of any concept in {medicationsFile}");
+                ValidateRequirements(rule.Requires, content, Path.Combine(rulesDirectory, rule.Id + ".json"), check);
             }
         }
 
+        var medicationsFile = Path.Combine(directory, "terminology", "medications.json");
+        var medications = check.Read(medicationsFile, CardContentJsonContext.Default.MedicationsFile);
+        var conditionsFile = Path.Combine(directory, "terminology", "conditions.json");
+        var conditions = check.Read(conditionsFile, CardContentJsonContext.Default.ConditionsFile);
         var labsFile = Path.Combine(directory, "terminology", "labs.json");
-        var labs = Read(labsFile, CardContentJsonContext.Default.LabsFile);
-        ValidateTerminology(medications, medicationsFile, labs, labsFile);
+        var labs = check.Read(labsFile, CardContentJsonContext.Default.LabsFile);
+        if (medications is not null)
+        {
+            RequireIds(medications.Concepts.Select(c => c.Id), ConceptIds.RequiredDrugs, "concept", medicationsFile, check);
+            var classIds = medications.Concepts.SelectMany(c => c.Classes).ToHashSet(StringComparer.Ordinal);
+            RequireIds(classIds, ConceptIds.RequiredClasses, "class", medicationsFile, check);
+            foreach (var rule in rules.Values)
+            {
+                foreach (var id in rule.Classes?.Keys ?? [])
+                {
+                    check.That(classIds.Contains(id), Path.Combine(rulesDirectory, rule.Id + ".json"), $"class '{id}' is not a class of any concept in {medicationsFile}");
+                }
+            }
+
+            ValidateMedications(medications, medicationsFile, check);
+        }
+
+        if (conditions is not null)
+        {
+            RequireIds(conditions.Concepts.Select(c => c.Id), ConceptIds.RequiredConditions, "concept", conditionsFile, check);
+        }
+
+        if (labs is not null)
+        {
+            ValidateLabs(labs, labsFile, check);
+        }
 
         var factsFile = Path.Combine(directory, "facts.json");
-        var facts = Read(factsFile, CardContentJsonContext.Default.FactsSettings);
-        Check(facts.EgfrSevereBelow < facts.EgfrModerateBelow, factsFile, "egfrSevereBelow must be below egfrModerateBelow");
-        Check(facts.AdultAgeYears < facts.OlderAdultAgeYears, factsFile, "adultAgeYears must be below olderAdultAgeYears");
-        Check(facts.CurrentLabDays > 0 && facts.RenalLookbackDays >= facts.CurrentLabDays, factsFile, "lab windows must be positive, renalLookbackDays at least currentLabDays");
+        var facts = check.Read(factsFile, CardContentJsonContext.Default.FactsSettings);
+        if (facts is not null)
+        {
+            check.That(facts.EgfrSevereBelow < facts.EgfrModerateBelow, factsFile, "egfrSevereBelow must be below egfrModerateBelow");
+            check.That(facts.AdultAgeYears < facts.OlderAdultAgeYears, factsFile, "adultAgeYears must be below olderAdultAgeYears");
+            check.That(facts.CurrentLabDays > 0 && facts.RenalLookbackDays >= facts.CurrentLabDays, factsFile, "lab windows must be positive, renalLookbackDays at least currentLabDays");
+            WarnUnreviewed(facts.Review, factsFile, check);
+        }
 
-        return new CardCatalog(
+        if (check.HasErrors || services is null || medications is null || conditions is null || labs is null || facts is null)
+        {
+            return (null, check.Problems);
+        }
+
+        var catalog = new CardCatalog(
             services.Services,
             rules.ToFrozenDictionary(StringComparer.Ordinal),
             new DrugTerminology(medications),
             new ConditionTerminology(conditions.Concepts),
             new LabTerminology(labs),
             facts);
+        return (catalog, check.Problems);
     }
 
-    private static T Read<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-    {
-        try
-        {
-            using var stream = File.OpenRead(file);
-            return JsonSerializer.Deserialize(stream, typeInfo) ?? throw new CardContentException($"{file}: is empty");
-        }
-        catch (FileNotFoundException)
-        {
-            throw new CardContentException($"{file}: missing");
-        }
-        catch (JsonException ex)
-        {
-            throw new CardContentException($"{file}: {ex.Message}", ex);
-        }
-    }
-
-    private static void ValidateServices(ServicesFile file, string path)
+    private static void ValidateServices(ServicesFile file, string path, ContentChecker check)
     {
         var hooks = new[] { HookNames.PatientView, HookNames.OrderSelect, HookNames.OrderSign };
         var keys = PrefetchKeys.All.Select(PrefetchKeys.KeyOf).ToHashSet(StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in file.Services)
         {
-            Check(ids.Add(service.Id), path, $"service id '{service.Id}' is listed twice");
-            Check(hooks.Contains(service.Hook), path, $"service '{service.Id}': unknown hook '{service.Hook}'");
-            Check(!string.IsNullOrWhiteSpace(service.Description), path, $"service '{service.Id}': description is empty");
+            check.That(ids.Add(service.Id), path, $"service id '{service.Id}' is listed twice");
+            check.That(hooks.Contains(service.Hook), path, $"service '{service.Id}': unknown hook '{service.Hook}'");
+            check.That(!string.IsNullOrWhiteSpace(service.Description), path, $"service '{service.Id}': description is empty");
             foreach (var (key, template) in service.Prefetch)
             {
-                Check(keys.Contains(key), path, $"service '{service.Id}': unknown prefetch key '{key}' (known: {string.Join(", ", keys)})");
-                Check(TokensAreContextFields(template), path, $"service '{service.Id}': prefetch '{key}' may use only {{{{context.x}}}} tokens");
+                check.That(keys.Contains(key), path, $"service '{service.Id}': unknown prefetch key '{key}' (known: {string.Join(", ", keys)})");
+                check.That(TokensAreContextFields(template), path, $"service '{service.Id}': prefetch '{key}' may use only {{{{context.x}}}} tokens");
             }
 
             foreach (var key in keys)
             {
-                Check(service.Prefetch.ContainsKey(key), path, $"service '{service.Id}': prefetch key '{key}' is missing");
+                check.That(service.Prefetch.ContainsKey(key), path, $"service '{service.Id}': prefetch key '{key}' is missing");
             }
         }
 
         foreach (var hook in hooks)
         {
-            Check(file.Services.Any(s => s.Hook == hook), path, $"no service answers '{hook}'");
+            check.That(file.Services.Any(s => s.Hook == hook), path, $"no service answers '{hook}'");
         }
     }
 
-    private static void ValidateRule(RuleContent rule, string file, HashSet<string> expected)
+    private static bool ValidateRule(RuleContent rule, string file, HashSet<string> expected, ContentChecker check)
     {
+        var before = check.ErrorCount;
         var name = Path.GetFileNameWithoutExtension(file);
-        Check(rule.Id == name, file, $"id '{rule.Id}' must match the file name '{name}'");
-        Check(expected.Contains(rule.Id), file, $"no rule '{rule.Id}' exists in the service (known: {string.Join(", ", expected.Order(StringComparer.Ordinal))})");
-        Check(Indicators.Contains(rule.Indicator), file, $"indicator '{rule.Indicator}' must be info, warning or critical");
-        Check(!string.IsNullOrWhiteSpace(rule.Summary), file, "summary is empty");
-        Check(rule.Summary.Length < 140, file, $"summary is {rule.Summary.Length} characters; CDS Hooks allows fewer than 140");
-        Check(!string.IsNullOrWhiteSpace(rule.Version), file, "version is empty");
-        Check(!string.IsNullOrWhiteSpace(rule.Source.Label), file, "source.label is empty");
-        Check(rule.Source.Url is null || IsWebUrl(rule.Source.Url), file, "source.url must be an absolute http(s) URL");
+        check.That(rule.Id == name, file, $"id '{rule.Id}' must match the file name '{name}'");
+        check.That(expected.Contains(rule.Id), file, $"no rule '{rule.Id}' exists in the service (known: {string.Join(", ", expected.Order(StringComparer.Ordinal))})");
+        check.That(Indicators.Contains(rule.Indicator), file, $"indicator '{rule.Indicator}' must be info, warning or critical");
+        check.That(!string.IsNullOrWhiteSpace(rule.Summary), file, "summary is empty");
+        check.That(rule.Summary.Length < 140, file, $"summary is {rule.Summary.Length} characters; CDS Hooks allows fewer than 140");
+        check.That(!string.IsNullOrWhiteSpace(rule.Version), file, "version is empty");
+        check.That(!string.IsNullOrWhiteSpace(rule.Source.Label), file, "source.label is empty");
+        check.That(rule.Source.Url is null || IsWebUrl(rule.Source.Url), file, "source.url must be an absolute http(s) URL");
         foreach (var link in rule.Links ?? [])
         {
-            Check(link.Type is "absolute" or "smart", file, $"link '{link.Label}': type must be absolute or smart");
-            Check(IsWebUrl(link.Url), file, $"link '{link.Label}': url must be an absolute http(s) URL");
+            check.That(link.Type is "absolute" or "smart", file, $"link '{link.Label}': type must be absolute or smart");
+            check.That(IsWebUrl(link.Url), file, $"link '{link.Label}': url must be an absolute http(s) URL");
         }
 
         foreach (var reason in rule.OverrideReasons ?? [])
         {
-            Check(!string.IsNullOrWhiteSpace(reason.Code) && !string.IsNullOrWhiteSpace(reason.Display), file, "every override reason needs a code and a display");
+            check.That(!string.IsNullOrWhiteSpace(reason.Code) && !string.IsNullOrWhiteSpace(reason.Display), file, "every override reason needs a code and a display");
         }
 
         if (rule.Indicator is "warning" or "critical")
         {
-            Check(rule.OverrideReasons is { Count: > 0 }, file, $"a {rule.Indicator} card needs overrideReasons");
+            check.That(rule.OverrideReasons is { Count: > 0 }, file, $"a {rule.Indicator} card needs overrideReasons");
         }
 
         foreach (var suggestion in rule.Suggestions ?? [])
         {
-            Check(ActionTypes.Contains(suggestion.ActionType), file, $"suggestion '{suggestion.Id}': actionType must be one of {string.Join(", ", ActionTypes)}");
-            Check(!string.IsNullOrWhiteSpace(suggestion.Label), file, $"suggestion '{suggestion.Id}': label is empty");
+            check.That(ActionTypes.Contains(suggestion.ActionType), file, $"suggestion '{suggestion.Id}': actionType must be one of {string.Join(", ", ActionTypes)}");
+            check.That(!string.IsNullOrWhiteSpace(suggestion.Label), file, $"suggestion '{suggestion.Id}': label is empty");
         }
 
         if (rule.Suggestions is { Count: > 0 })
         {
-            Check(rule.SelectionBehavior is not null && SelectionBehaviors.Contains(rule.SelectionBehavior), file, "selectionBehavior must be at-most-one or any when there are suggestions");
+            check.That(rule.SelectionBehavior is not null && SelectionBehaviors.Contains(rule.SelectionBehavior), file, "selectionBehavior must be at-most-one or any when there are suggestions");
+        }
+
+        WarnUnreviewed(rule.Review, file, check);
+        return check.ErrorCount == before;
+    }
+
+    private static void WarnUnreviewed(ReviewRecord review, string file, ContentChecker check)
+    {
+        if (string.IsNullOrWhiteSpace(review.Reviewer) || string.IsNullOrWhiteSpace(review.Date))
+        {
+            check.Warning(file, "not clinically reviewed yet: fill review.reviewer and review.date");
         }
     }
 
-    private static void ValidateRequirements(RuleRequirements requires, RuleContent rule, string file)
+    private static void ValidateRequirements(RuleRequirements requires, RuleContent rule, string file, ContentChecker check)
     {
         foreach (var name in requires.Thresholds)
         {
-            Check(rule.Thresholds?.ContainsKey(name) == true, file, $"thresholds.{name} is missing; the rule needs it");
+            check.That(rule.Thresholds?.ContainsKey(name) == true, file, $"thresholds.{name} is missing; the rule needs it");
         }
 
         foreach (var name in requires.UnitThresholds)
         {
-            Check(rule.UnitThresholds?.TryGetValue(name, out var limits) == true && limits.Count > 0, file, $"unitThresholds.{name} is missing; the rule needs it");
+            if (!check.That(rule.UnitThresholds?.TryGetValue(name, out var limits) == true && limits.Count > 0, file, $"unitThresholds.{name} is missing; the rule needs it"))
+            {
+                continue;
+            }
+
             foreach (var unit in rule.UnitThresholds![name].Keys)
             {
-                Check(CrampCds.Core.Facts.LabUnits.Parse(unit) != CrampCds.Core.Facts.LabUnit.Unknown, file, $"unitThresholds.{name}: unknown unit '{unit}'");
+                check.That(LabUnits.Parse(unit) != LabUnit.Unknown, file, $"unitThresholds.{name}: unknown unit '{unit}'");
             }
         }
 
         foreach (var id in requires.Suggestions)
         {
-            Check(rule.Suggestions?.Any(s => s.Id == id) == true, file, $"suggestion '{id}' is missing; the rule offers it");
+            check.That(rule.Suggestions?.Any(s => s.Id == id) == true, file, $"suggestion '{id}' is missing; the rule offers it");
         }
 
         foreach (var name in requires.Labels)
         {
-            Check(rule.Labels?.ContainsKey(name) == true, file, $"labels.{name} is missing; the rule needs it");
+            check.That(rule.Labels?.ContainsKey(name) == true, file, $"labels.{name} is missing; the rule needs it");
         }
 
-        Check(!requires.Classes || rule.Classes is { Count: > 0 }, file, "classes are missing; the rule reports on them");
-        Check(!requires.Product || rule.Product is not null, file, "product is missing; the rule suggests it");
+        check.That(!requires.Classes || rule.Classes is { Count: > 0 }, file, "classes are missing; the rule reports on them");
+        check.That(!requires.Product || rule.Product is not null, file, "product is missing; the rule suggests it");
         foreach (var analyte in requires.LabOrders)
         {
-            Check(rule.LabOrders?.ContainsKey(analyte) == true, file, $"labOrders.{analyte} is missing; the rule suggests ordering it");
+            check.That(rule.LabOrders?.ContainsKey(analyte) == true, file, $"labOrders.{analyte} is missing; the rule suggests ordering it");
         }
 
         foreach (var (id, drugClass) in rule.Classes ?? new Dictionary<string, DrugClassContent>())
         {
-            Check(Indicators.Contains(drugClass.Indicator), file, $"class '{id}': indicator must be info, warning or critical");
+            check.That(Indicators.Contains(drugClass.Indicator), file, $"class '{id}': indicator must be info, warning or critical");
         }
     }
 
-    private static void ValidateTerminology(MedicationsFile medications, string medicationsFile, LabsFile labs, string labsFile)
+    private static void ValidateMedications(MedicationsFile medications, string file, ContentChecker check)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var concept in medications.Concepts)
         {
-            Check(ids.Add(concept.Id), medicationsFile, $"concept '{concept.Id}' is listed twice");
+            check.That(ids.Add(concept.Id), file, $"concept '{concept.Id}' is listed twice");
             foreach (var route in (concept.ExcludeRoutes ?? []).Concat(concept.RequireRoutes ?? []))
             {
-                Check(medications.Routes.ContainsKey(route), medicationsFile, $"concept '{concept.Id}': unknown route '{route}'");
+                check.That(medications.Routes.ContainsKey(route), file, $"concept '{concept.Id}': unknown route '{route}'");
             }
 
             foreach (var product in concept.Products ?? [])
             {
-                Check(product.Strength is null || CrampCds.Core.Facts.Strength.Parse(product.Strength) is not null, medicationsFile, $"product {product.Code}: strength '{product.Strength}' is not 'N MG' or 'N MG/ML'");
+                check.That(product.Strength is null || Strength.Parse(product.Strength) is not null, file, $"product {product.Code}: strength '{product.Strength}' is not 'N MG' or 'N MG/ML'");
+            }
+
+            foreach (var entry in (concept.Ingredients ?? []).Concat(concept.Products ?? []).Concat(concept.Atc ?? []))
+            {
+                check.That(!entry.Source.Contains("UNVERIFIED", StringComparison.OrdinalIgnoreCase) || entry.Display?.Contains("UNVERIFIED", StringComparison.Ordinal) == true,
+                    file, $"code {entry.Code}: an UNVERIFIED code may not be a trigger");
             }
         }
+    }
 
+    private static void ValidateLabs(LabsFile labs, string file, ContentChecker check)
+    {
         var analytes = labs.Analytes.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var required in new[] { "potassium", "magnesium", "creatinine", "egfr" })
         {
-            Check(analytes.Contains(required), labsFile, $"analyte '{required}' is missing; the rules need it");
+            check.That(analytes.Contains(required), file, $"analyte '{required}' is missing; the rules need it");
         }
 
         foreach (var code in labs.Analytes.SelectMany(a => a.Codes))
         {
-            Check(CrampCds.Core.Facts.LabUnits.Parse(code.Unit) != CrampCds.Core.Facts.LabUnit.Unknown, labsFile, $"LOINC {code.Code}: unit '{code.Unit}' is not one the service converts");
+            check.That(LabUnits.Parse(code.Unit) != LabUnit.Unknown, file, $"LOINC {code.Code}: unit '{code.Unit}' is not one the service converts");
         }
     }
 
-    private static void RequireConcepts(IEnumerable<string> present, string[] required, string file)
+    private static void RequireIds(IEnumerable<string> present, IReadOnlyList<string> required, string kind, string file, ContentChecker check)
     {
         var ids = present.ToHashSet(StringComparer.Ordinal);
         foreach (var id in required)
         {
-            Check(ids.Contains(id), file, $"concept '{id}' is missing; the rules need it");
+            check.That(ids.Contains(id), file, $"{kind} '{id}' is missing; the rules need it");
         }
     }
 
@@ -314,12 +364,4 @@ public sealed class CardCatalog
 
     private static bool IsWebUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
-    private static void Check(bool condition, string file, string message)
-    {
-        if (!condition)
-        {
-            throw new CardContentException($"{file}: {message}");
-        }
-    }
 }

@@ -16,4 +16,18 @@ public static class ConceptIds
     public const string Cirrhosis = "cirrhosis";
     public const string HepaticEncephalopathy = "hepatic-encephalopathy";
     public const string Pregnancy = "pregnancy";
+
+    /// <summary>Drug concepts the rules name; cds-cards must define them.</summary>
+    public static IReadOnlyList<string> RequiredDrugs { get; } = [Quinine, Quinidine, DextromethorphanQuinidine, Baclofen];
+
+    /// <summary>Diagnoses the rules name; cds-cards must define them.</summary>
+    public static IReadOnlyList<string> RequiredConditions { get; } =
+        [Malaria, Babesiosis, Cramp, CkdStage3, CkdSevere, Dialysis, Cirrhosis, HepaticEncephalopathy];
+
+    /// <summary>Drug classes the rules select by; some concept must belong to each.</summary>
+    public static IReadOnlyList<string> RequiredClasses { get; } =
+    [
+        "magnesium-supplement", "potassium-supplement", "potassium-sparing-diuretic",
+        "sedating-muscle-relaxant", "oral-benzodiazepine", "not-for-cramps",
+    ];
 }
