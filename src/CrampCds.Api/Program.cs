@@ -14,6 +14,8 @@ var app = builder.Build();
 app.LoadClinicalContent();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCollapsedSlashes();
+app.UseRouting();
 app.MapDiscovery();
 app.MapHooks();
 

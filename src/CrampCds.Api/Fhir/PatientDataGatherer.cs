@@ -76,6 +76,8 @@ public sealed class PatientDataGatherer(
             await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken);
         }
 
+        builder.MedicationsUnreadable();
+
         var data = builder.Build();
         foreach (var gap in data.Gaps)
         {
@@ -103,7 +105,7 @@ public sealed class PatientDataGatherer(
             return (category, new CategoryResult(resources, DataGapReason.Incomplete));
         }
 
-        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, deadline, aborted);
+        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, isRead: false, deadline, aborted);
         resources.AddRange(rest.Resources);
         return (category, rest with { Resources = resources });
     }
@@ -116,11 +118,11 @@ public sealed class PatientDataGatherer(
             return (category, new CategoryResult([], DataGapReason.ServerNotAllowed));
         }
 
-        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, deadline, aborted));
+        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, isRead: category == DataCategory.Patient, deadline, aborted));
     }
 
     private async Task<CategoryResult> FetchPagesAsync(
-        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, CancellationToken deadline, CancellationToken aborted)
+        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, bool isRead, CancellationToken deadline, CancellationToken aborted)
     {
         var resources = new List<Resource>();
         Uri? next = url;
@@ -141,6 +143,12 @@ public sealed class PatientDataGatherer(
 
                 if (result.Resource is null)
                 {
+                    // 404 on a read means the resource is not there; on a search it means the search is not.
+                    if (!isRead)
+                    {
+                        return new CategoryResult(resources, DataGapReason.ServerError);
+                    }
+
                     break;
                 }
 
@@ -188,22 +196,12 @@ public sealed class PatientDataGatherer(
             }
         });
 
-        var unresolved = 0;
         foreach (var (reference, result) in await Task.WhenAll(reads))
         {
             if (result?.Resource is Medication medication)
             {
                 builder.AddMedication(reference, medication);
             }
-            else
-            {
-                unresolved++;
-            }
-        }
-
-        if (unresolved > 0)
-        {
-            builder.AddGap(new DataGap(DataCategory.MedicationRequests, DataGapReason.MedicationUnresolved));
         }
     }
 

@@ -54,21 +54,36 @@ public sealed class PatientDataBuilder
 
     public void AddMedication(string reference, Medication medication) => _medications[reference] = medication;
 
-    /// <summary>Medication references the orders make that neither a contained resource nor the bundles resolved.</summary>
-    public IReadOnlyList<string> UnresolvedMedicationReferences()
+    /// <summary>
+    /// Medication references ("Medication/id") the orders make that neither a contained resource nor the bundles
+    /// resolved, so they must be read from the server. References of another form cannot be read at all.
+    /// </summary>
+    public IReadOnlyList<string> UnresolvedMedicationReferences() => ScanReferences(out _);
+
+    private List<string> ScanReferences(out int unreadable)
     {
         var unresolved = new List<string>();
+        unreadable = 0;
         foreach (var request in _medicationRequests.Concat(_draftMedicationRequests))
         {
-            CollectUnresolved(request.MedicationReference, request.Contained, unresolved);
+            unreadable += CollectUnresolved(request.MedicationReference, request.Contained, unresolved);
         }
 
         foreach (var statement in _medicationStatements)
         {
-            CollectUnresolved(statement.MedicationReference, statement.Contained, unresolved);
+            unreadable += CollectUnresolved(statement.MedicationReference, statement.Contained, unresolved);
         }
 
         return unresolved;
+    }
+
+    /// <summary>Records that the referenced Medications still unresolved could not be read: the data card says so.</summary>
+    public void MedicationsUnreadable()
+    {
+        if (ScanReferences(out var unreadable).Count + unreadable > 0)
+        {
+            AddGap(new DataGap(DataCategory.MedicationRequests, DataGapReason.MedicationUnresolved));
+        }
     }
 
     public PatientData Build() => new()
@@ -117,17 +132,30 @@ public sealed class PatientDataBuilder
         }
     }
 
-    private void CollectUnresolved(ResourceReference? reference, IReadOnlyList<Resource>? contained, List<string> unresolved)
+    // Returns 1 when the reference can be neither resolved here nor read from a server.
+    private int CollectUnresolved(ResourceReference? reference, IReadOnlyList<Resource>? contained, List<string> unresolved)
     {
         var value = reference?.Reference;
-        if (string.IsNullOrEmpty(value) || value.StartsWith('#') || _medications.ContainsKey(value) || unresolved.Contains(value))
+        if (string.IsNullOrEmpty(value) || _medications.ContainsKey(value) || unresolved.Contains(value))
         {
-            return;
+            return 0;
         }
 
-        if (MedicationResolver.RelativeReference(value) is { } relative && !_medications.ContainsKey(relative) && !unresolved.Contains(relative))
+        if (value.StartsWith('#'))
+        {
+            return contained?.Any(r => r is Medication m && value.AsSpan(1).SequenceEqual(m.Id)) == true ? 0 : 1;
+        }
+
+        if (MedicationResolver.RelativeReference(value) is not { } relative)
+        {
+            return 1;
+        }
+
+        if (!_medications.ContainsKey(relative) && !unresolved.Contains(relative))
         {
             unresolved.Add(relative);
         }
+
+        return 0;
     }
 }

@@ -24,6 +24,7 @@ public static class PrefetchData
             }
         }
 
+        builder.MedicationsUnreadable();
         return builder.Build();
     }
 }

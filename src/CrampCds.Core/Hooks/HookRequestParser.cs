@@ -290,6 +290,12 @@ public static class HookRequestParser
         }
 
         var token = RequiredString(element, "access_token", errors, "fhirAuthorization.");
+        if (token is not null && !IsBearerToken(token))
+        {
+            errors.Add(new("fhirAuthorization.access_token", "is not an OAuth 2.0 bearer token (RFC 6750 characters only)"));
+            return null;
+        }
+
         var type = OptionalString(element, "token_type") ?? "Bearer";
         if (!string.Equals(type, "Bearer", StringComparison.OrdinalIgnoreCase))
         {
@@ -300,6 +306,31 @@ public static class HookRequestParser
         return token is null
             ? null
             : new FhirAuthorization(token, "Bearer", OptionalString(element, "scope"), OptionalString(element, "subject"), OptionalString(element, "patient"));
+    }
+
+    // RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
+    private static bool IsBearerToken(string token)
+    {
+        var end = token.Length;
+        while (end > 0 && token[end - 1] == '=')
+        {
+            end--;
+        }
+
+        if (end == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in token.AsSpan(0, end))
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string? RequiredString(JsonElement parent, string name, List<RequestError> errors, string prefix = "")

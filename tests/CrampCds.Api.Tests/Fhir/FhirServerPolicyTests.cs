@@ -160,7 +160,7 @@ public sealed class FhirServerPolicyTests
         policy.Resolve(new Uri("http://localhost:8080/fhir")).Should().BeNull();
     }
 
-    [Fact(Skip = "BUG: appsettings.Development.json lists \"http://localhost\" and \"http://127.0.0.1\" as the loopback allowlist, but FhirServerPolicy compares ports exactly, so they admit only port 80: a local FHIR server (HAPI on :8080) is refused in Development")]
+    [Fact]
     public void The_Development_allowlist_admits_a_local_FHIR_server()
     {
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "CrampCds.Api", "appsettings.Development.json")))!;

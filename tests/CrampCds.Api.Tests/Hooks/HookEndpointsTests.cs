@@ -31,7 +31,7 @@ public sealed class HookEndpointsTests
         ((string?)problem["detail"]).Should().Contain("no-such-service");
     }
 
-    [Fact(Skip = "BUG: the sandbox builds service URLs as `${discoveryUrl}/${id}`, so a discovery URL typed with a trailing slash calls /cds-services//{id}; HookEndpoints.cs:34 (MapPost \"/cds-services/{id}\") does not match it and Program.cs does not collapse repeated slashes -> 404")]
+    [Fact]
     public async Task A_service_url_with_a_doubled_slash_as_the_sandbox_builds_it_is_answered()
     {
         await using var app = new CrampCdsApplication();
