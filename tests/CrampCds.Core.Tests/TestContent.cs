@@ -1,4 +1,5 @@
 using CrampCds.Core.Cards;
+using CrampCds.Core.Cases;
 using CrampCds.Core.Rules;
 
 namespace CrampCds.Core.Tests;
@@ -34,10 +35,4 @@ public static class TestContent
 
     public static HookEvaluator Evaluator(params string[] disabled) =>
         new(Catalog, Rules, disabled, new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)));
-}
-
-/// <summary>A clock that stands still, so date windows in tests never go stale.</summary>
-public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }

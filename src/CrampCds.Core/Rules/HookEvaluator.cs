@@ -82,11 +82,11 @@ public sealed class HookEvaluator
             rule.Evaluate(context, findings);
         }
 
-        var cards = new List<Card>(findings.Count + 1);
-        foreach (var finding in findings)
-        {
-            cards.Add(CardRenderer.Render(finding, _catalog.Rules[finding.RuleId]));
-        }
+        // Most severe first, for EHRs that show cards in the order given; rule order breaks ties.
+        var cards = findings
+            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId]))
+            .OrderByDescending(c => Severity(c.Indicator))
+            .ToList();
 
         if (data.Gaps.Count > 0)
         {
@@ -95,6 +95,13 @@ public sealed class HookEvaluator
 
         return new HookResult(cards);
     }
+
+    private static int Severity(string indicator) => indicator switch
+    {
+        "critical" => 2,
+        "warning" => 1,
+        _ => 0,
+    };
 
     // 412 only when no rule could run: neither the Patient nor any clinical data was readable.
     private static bool NothingReadable(PatientData data)
