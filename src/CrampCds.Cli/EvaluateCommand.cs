@@ -40,6 +40,15 @@ internal static class EvaluateCommand
                 return CliApp.Usage;
             }
 
+            foreach (var file in new[] { requestFile, patientFile, parsed.GetValue(draft) })
+            {
+                if (file is { Exists: false })
+                {
+                    error.WriteLine($"{file.FullName}: no such file");
+                    return CliApp.Usage;
+                }
+            }
+
             try
             {
                 var catalog = CardCatalog.Load(CliApp.ResolveCardsPath(parsed.GetValue(cards)), RuleSet.Create());

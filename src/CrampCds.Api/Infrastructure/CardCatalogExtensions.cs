@@ -20,11 +20,16 @@ public static class CardCatalogExtensions
             var rules = sp.GetServices<IRule>();
             return CardCatalog.Load(ResolveCardsPath(options.Cards.Path, environment.ContentRootPath), rules);
         });
-        services.AddSingleton(sp => new HookEvaluator(
-            sp.GetRequiredService<CardCatalog>(),
-            sp.GetServices<IRule>(),
-            sp.GetRequiredService<CrampCdsOptions>().Rules.Disabled,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<CrampCdsOptions>();
+            return new HookEvaluator(
+                sp.GetRequiredService<CardCatalog>(),
+                sp.GetServices<IRule>(),
+                options.Rules.Disabled,
+                sp.GetRequiredService<TimeProvider>(),
+                options.PatientView.RequireCrampContext);
+        });
         return services;
     }
 

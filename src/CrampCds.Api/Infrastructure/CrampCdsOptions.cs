@@ -10,6 +10,13 @@ public sealed class CrampCdsOptions
     public LimitsOptions Limits { get; set; } = new();
     public CardsOptions Cards { get; set; } = new();
     public RulesOptions Rules { get; set; } = new();
+    public PatientViewOptions PatientView { get; set; } = new();
+}
+
+public sealed class PatientViewOptions
+{
+    /// <summary>patient-view cards only for patients with cramp context (quinine-active and baclofen-active-renal always).</summary>
+    public bool RequireCrampContext { get; set; } = true;
 }
 
 public sealed class FhirOptions
