@@ -12,6 +12,7 @@ public sealed class BaclofenActiveRenalRule : IRule
     public string Id => "baclofen-active-renal";
     public IReadOnlyList<string> Hooks => RuleSupport.PatientView;
     public IReadOnlyList<DataCategory> Uses { get; } = [DataCategory.Patient, .. RuleSupport.Medications, DataCategory.Labs, DataCategory.Conditions];
+    public RuleRequirements Requires { get; } = new() { Labels = ["doseUnknown"] };
 
     public void Evaluate(RuleContext context, ICollection<Finding> findings)
     {
@@ -25,7 +26,7 @@ public sealed class BaclofenActiveRenalRule : IRule
         {
             if (medication.Is(ConceptIds.Baclofen))
             {
-                var dose = medication.Dose.IsAssessable ? RuleSupport.DoseText(medication.Dose) : "dose not stated";
+                var dose = medication.Dose.IsAssessable ? RuleSupport.DoseText(medication.Dose) : context.Content(Id).Label("doseUnknown");
                 findings.Add(new Finding
                 {
                     RuleId = Id,

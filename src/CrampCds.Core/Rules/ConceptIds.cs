@@ -17,6 +17,13 @@ public static class ConceptIds
     public const string HepaticEncephalopathy = "hepatic-encephalopathy";
     public const string Pregnancy = "pregnancy";
 
+    public const string MagnesiumSupplement = "magnesium-supplement";
+    public const string PotassiumSupplement = "potassium-supplement";
+    public const string PotassiumSparingDiuretic = "potassium-sparing-diuretic";
+    public const string SedatingMuscleRelaxant = "sedating-muscle-relaxant";
+    public const string OralBenzodiazepine = "oral-benzodiazepine";
+    public const string NotForCramps = "not-for-cramps";
+
     /// <summary>Drug concepts the rules name; cds-cards must define them.</summary>
     public static IReadOnlyList<string> RequiredDrugs { get; } = [Quinine, Quinidine, DextromethorphanQuinidine, Baclofen];
 
@@ -26,8 +33,5 @@ public static class ConceptIds
 
     /// <summary>Drug classes the rules select by; some concept must belong to each.</summary>
     public static IReadOnlyList<string> RequiredClasses { get; } =
-    [
-        "magnesium-supplement", "potassium-supplement", "potassium-sparing-diuretic",
-        "sedating-muscle-relaxant", "oral-benzodiazepine", "not-for-cramps",
-    ];
+        [MagnesiumSupplement, PotassiumSupplement, PotassiumSparingDiuretic, SedatingMuscleRelaxant, OralBenzodiazepine, NotForCramps];
 }

@@ -36,24 +36,25 @@ public sealed class ElectrolytesMissingRule : IRule
         }
 
         var content = context.Content(Id);
-        var missing = new List<string>();
+        var names = new List<string>();
+        var details = new List<string>();
         var orders = new List<SuggestionAction>();
         foreach (var (analyte, id) in Checked)
         {
-            // A computed eGFR is not a creatinine result; only reported results count.
             if (facts.Current(analyte) is not null)
             {
                 continue;
             }
 
             var last = facts.Latest(analyte);
-            missing.Add(content.Label(id) + ": " + (last is null
+            names.Add(content.Label(id));
+            details.Add($"- {content.Label(id)}: " + (last is null
                 ? content.Label("neverMeasured")
                 : CardRenderer.Fill(content.Label("lastKnown"), RuleSupport.Values(("result", RuleSupport.LabText(last))))));
             orders.Add(new SuggestionAction { Type = "create", Description = "", Resource = SuggestedResources.LabOrder(content.LabOrders![id], context.Request.Context.PatientId) });
         }
 
-        if (missing.Count == 0)
+        if (names.Count == 0)
         {
             return;
         }
@@ -62,8 +63,8 @@ public sealed class ElectrolytesMissingRule : IRule
         {
             RuleId = Id,
             Values = RuleSupport.Values(
-                ("missing", string.Join(", ", missing.Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]))),
-                ("details", string.Join("\n", missing.Select(m => "- " + m)))),
+                ("missing", string.Join(", ", names)),
+                ("details", string.Join("\n", details))),
             Actions = new Dictionary<string, IReadOnlyList<SuggestionAction>> { ["order-labs"] = orders },
         });
     }

@@ -7,10 +7,8 @@ namespace CrampCds.Core.Rules;
 /// <summary>The oral magnesium supplement orders the three magnesium rules judge.</summary>
 internal static class MagnesiumOrders
 {
-    public const string Class = "magnesium-supplement";
-
     public static IEnumerable<MedicationFact> Judged(RuleContext context) =>
-        context.Facts.IsAdult ? context.Facts.JudgedOrders.Where(o => o.IsIn(Class)) : [];
+        context.Facts.IsAdult ? context.Facts.JudgedOrders.Where(o => o.IsIn(ConceptIds.MagnesiumSupplement)) : [];
 }
 
 /// <summary>

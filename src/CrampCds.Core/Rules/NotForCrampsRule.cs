@@ -18,7 +18,7 @@ public sealed class NotForCrampsRule : IRule
 
         foreach (var order in context.Facts.JudgedOrders)
         {
-            if (order.IsIn("not-for-cramps") && RuleSupport.HasCrampReason(context, order))
+            if (order.IsIn(ConceptIds.NotForCramps) && RuleSupport.HasCrampReason(context, order))
             {
                 findings.Add(new Finding { RuleId = Id, Target = order.Source, Values = RuleSupport.Values(("drug", order.Name)) });
             }

@@ -30,7 +30,7 @@ public sealed class PotassiumOrderCheckRule : IRule
             return;
         }
 
-        var orders = facts.JudgedOrders.Where(o => o.IsIn("potassium-supplement")).ToList();
+        var orders = facts.JudgedOrders.Where(o => o.IsIn(ConceptIds.PotassiumSupplement)).ToList();
         if (orders.Count == 0)
         {
             return;
@@ -49,7 +49,7 @@ public sealed class PotassiumOrderCheckRule : IRule
             risks.Add(CardRenderer.Fill(content.Label("severeRenal"), RuleSupport.Values(("basis", facts.Renal.Basis))));
         }
 
-        var sparing = facts.ActiveMedications.Where(m => m.IsIn("potassium-sparing-diuretic")).Select(m => m.Name).ToList();
+        var sparing = facts.ActiveMedications.Where(m => m.IsIn(ConceptIds.PotassiumSparingDiuretic)).Select(m => m.Name).ToList();
         if (sparing.Count > 0)
         {
             risks.Add(CardRenderer.Fill(content.Label("potassiumSparing"), RuleSupport.Values(("drugs", string.Join(", ", sparing)))));

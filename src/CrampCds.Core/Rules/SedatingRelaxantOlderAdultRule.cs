@@ -9,7 +9,7 @@ namespace CrampCds.Core.Rules;
 /// </summary>
 public sealed class SedatingRelaxantOlderAdultRule : IRule
 {
-    private static readonly string[] Classes = ["sedating-muscle-relaxant", "oral-benzodiazepine"];
+    private static readonly string[] Classes = [ConceptIds.SedatingMuscleRelaxant, ConceptIds.OralBenzodiazepine];
 
     public string Id => "sedating-relaxant-older-adult";
     public IReadOnlyList<string> Hooks => RuleSupport.AllHooks;
