@@ -18,6 +18,12 @@ public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator eva
 {
     public async Task<HookResult> RunAsync(string serviceId, HookRequest request, CancellationToken cancellationToken)
     {
+        // An order hook with no medication drafts yet (the sandbox's empty order form) needs no data at all.
+        if (HookNames.IsOrderHook(request.Hook) && HookEvaluator.JudgedMedicationOrders(request).Count == 0)
+        {
+            return HookResult.NoCards;
+        }
+
         var data = await gatherer.GatherAsync(request, catalog.ServicesById[serviceId], cancellationToken);
         return evaluator.Evaluate(request, data);
     }

@@ -13,7 +13,5 @@ public sealed class OrderSelectService(HookPipeline pipeline) : IHookService
     public string Hook => HookNames.OrderSelect;
 
     public Task<HookResult> HandleAsync(HookRequest request, CancellationToken cancellationToken) =>
-        HookEvaluator.JudgedMedicationOrders(request).Count == 0
-            ? Task.FromResult(HookResult.NoCards)
-            : pipeline.RunAsync(ServiceId, request, cancellationToken);
+        pipeline.RunAsync(ServiceId, request, cancellationToken);
 }

@@ -10,7 +10,5 @@ public sealed class OrderSignService(HookPipeline pipeline) : IHookService
     public string Hook => HookNames.OrderSign;
 
     public Task<HookResult> HandleAsync(HookRequest request, CancellationToken cancellationToken) =>
-        HookEvaluator.JudgedMedicationOrders(request).Count == 0
-            ? Task.FromResult(HookResult.NoCards)
-            : pipeline.RunAsync(ServiceId, request, cancellationToken);
+        pipeline.RunAsync(ServiceId, request, cancellationToken);
 }
