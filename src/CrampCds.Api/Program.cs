@@ -1,20 +1,27 @@
+using CrampCds.Api.Auth;
 using CrampCds.Api.Discovery;
 using CrampCds.Api.Hooks;
 using CrampCds.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddCrampCdsLogging();
 builder.Services.AddCrampCdsOptions(builder.Configuration);
 builder.Services.AddClinicalContent();
 builder.Services.AddHookServices();
+builder.Services.AddCdsHooksAuthentication();
+builder.Services.AddCrampCdsRateLimits();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
 app.LoadClinicalContent();
+app.UseCrampCdsCors();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCollapsedSlashes();
+app.UseCdsHooksAuthentication();
+app.UseRateLimiter();
 app.UseRouting();
 app.MapDiscovery();
 app.MapHooks();

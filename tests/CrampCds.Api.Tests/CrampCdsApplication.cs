@@ -18,6 +18,10 @@ public sealed class CrampCdsApplication : WebApplicationFactory<Program>
     {
         _settings["CrampCds:Cards:Path"] = RepoPaths.CdsCards;
         _settings["CrampCds:Fhir:AllowHttp"] = "true";
+
+        // Production defaults otherwise; authentication and rate limits have their own tests.
+        _settings["CrampCds:Auth:RequireJwt"] = "false";
+        _settings["CrampCds:Limits:RequestsPerMinute"] = "0";
         if (allowedFhirServer is not null)
         {
             _settings["CrampCds:Fhir:AllowedServers:0"] = allowedFhirServer.ToString().TrimEnd('/');

@@ -11,6 +11,48 @@ public sealed class CrampCdsOptions
     public CardsOptions Cards { get; set; } = new();
     public RulesOptions Rules { get; set; } = new();
     public PatientViewOptions PatientView { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+    public CorsOptions Cors { get; set; } = new();
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>Reject calls without a valid CDS Hooks JWT (a token that is sent is checked either way).</summary>
+    public bool RequireJwt { get; set; } = true;
+
+    public List<TrustedIssuerOptions> TrustedIssuers { get; set; } = [];
+
+    /// <summary>Largest <c>exp - iat</c> accepted.</summary>
+    public int MaxTokenLifetimeSeconds { get; set; } = 600;
+
+    public int ClockSkewSeconds { get; set; } = 60;
+
+    /// <summary>Budget for one JWKS fetch.</summary>
+    public int JwksTimeoutMs { get; set; } = 3000;
+
+    /// <summary>Least time between two refetches of an issuer's JWKS for an unknown <c>kid</c>.</summary>
+    public int JwksRefreshMinSeconds { get; set; } = 30;
+
+    /// <summary>How long fetched keys are used before they are fetched again.</summary>
+    public int JwksCacheMinutes { get; set; } = 60;
+}
+
+public sealed class TrustedIssuerOptions
+{
+    /// <summary>The exact <c>iss</c> accepted.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The issuer's JWKS URL: where keys come from, and the only <c>jku</c> accepted for it.</summary>
+    public string JwksUrl { get; set; } = "";
+
+    /// <summary>Optional local copy of the JWKS, read instead of fetching JwksUrl (networks that cannot reach it).</summary>
+    public string? JwksPath { get; set; }
+}
+
+public sealed class CorsOptions
+{
+    /// <summary>Browser origins allowed ("*" for any); none: no CORS headers.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 public sealed class PatientViewOptions
@@ -42,6 +84,9 @@ public sealed class FhirOptions
 public sealed class LimitsOptions
 {
     public long MaxBodyBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Requests per minute per JWT issuer (else per client IP); 0 switches the limit off.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
 }
 
 public sealed class CardsOptions

@@ -31,4 +31,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "FHIR server {Host} could not be reached: {Error}")]
     public static partial void FhirUnreachable(this ILogger logger, string host, string error);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "JWT refused on {Path}: {Reason}")]
+    public static partial void JwtRefused(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "JWKS of {Issuer}: {KeyCount} signing keys")]
+    public static partial void JwksFetched(this ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "JWKS of {Issuer} could not be read: {Error}")]
+    public static partial void JwksUnavailable(this ILogger logger, string issuer, string error);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "The CDS Hooks sandbox issuer is trusted outside Development: its private key is public, so anyone can sign as it")]
+    public static partial void SandboxTrusted(this ILogger logger);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Warning, Message = "JWT validation is off (CrampCds:Auth:RequireJwt=false): calls without a token are accepted")]
+    public static partial void JwtNotRequired(this ILogger logger);
 }

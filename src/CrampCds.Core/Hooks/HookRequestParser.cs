@@ -19,7 +19,7 @@ public sealed record HookRequestParseResult(HookRequest? Request, IReadOnlyList<
 /// </summary>
 public static class HookRequestParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
     public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook)
     {
