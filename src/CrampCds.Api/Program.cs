@@ -2,6 +2,7 @@ using CrampCds.Api.Auth;
 using CrampCds.Api.Discovery;
 using CrampCds.Api.Hooks;
 using CrampCds.Api.Infrastructure;
+using CrampCds.Api.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.Services.AddClinicalContent();
 builder.Services.AddHookServices();
 builder.Services.AddCdsHooksAuthentication();
 builder.Services.AddCrampCdsRateLimits();
+builder.Services.AddCrampCdsObservability();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.UseCollapsedSlashes();
 app.UseCdsHooksAuthentication();
 app.UseRateLimiter();
 app.UseRouting();
+app.MapObservability();
 app.MapDiscovery();
 app.MapHooks();
 

@@ -108,6 +108,7 @@ public static class CdsHooksAuthentication
     private static Task RefuseAsync(HttpContext context, string reason)
     {
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CdsHooksAuthentication)).JwtRefused(context.Request.Path, reason);
+        context.RequestServices.GetRequiredService<Observability.CrampCdsMetrics>().JwtRejections.Inc(reason);
         if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
         {
             pages.Enabled = false;

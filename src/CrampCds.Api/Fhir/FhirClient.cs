@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using CrampCds.Api.Infrastructure;
+using CrampCds.Api.Observability;
 using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace CrampCds.Api.Fhir;
 
@@ -14,13 +17,31 @@ public readonly record struct FetchResult(Resource? Resource, DataGapReason? Fai
 }
 
 /// <summary>Reads from the EHR's FHIR server with the hook's bearer token. Callers check the URL against the policy first.</summary>
-public sealed class FhirClient(HttpClient http, ILogger<FhirClient> logger)
+public sealed class FhirClient(HttpClient http, CrampCdsMetrics metrics, TimeProvider time, ILogger<FhirClient> logger)
 {
     public const string HttpClientName = "fhir";
 
-    public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, CancellationToken cancellationToken)
+    public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var outcome = "cancelled";
+        try
+        {
+            var result = await SendAsync(url, authorization, deadline, cancellationToken);
+            outcome = result.Failure?.ToString() ?? (result.Resource is null ? "NotFound" : "Ok");
+            return result;
+        }
+        finally
+        {
+            metrics.FhirFetches.Inc(outcome);
+            metrics.FhirFetchDuration.Observe(time.GetElapsedTime(started).TotalSeconds, outcome);
+        }
+    }
+
+    private async Task<FetchResult> SendAsync(Uri url, FhirAuthorization? authorization, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Options.Set(FhirResilience.Deadline, deadline);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.9));
         if (authorization is not null)
@@ -57,6 +78,15 @@ public sealed class FhirClient(HttpClient http, ILogger<FhirClient> logger)
         {
             logger.FhirUnreachable(url.Host, ex.HttpRequestError.ToString());
             return new(null, DataGapReason.ServerError);
+        }
+        catch (BrokenCircuitException)
+        {
+            logger.FhirUnreachable(url.Host, "circuit open");
+            return new(null, DataGapReason.ServerError);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new(null, DataGapReason.Timeout);
         }
         catch (IOException)
         {

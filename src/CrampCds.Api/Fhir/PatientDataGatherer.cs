@@ -27,8 +27,9 @@ public sealed class PatientDataGatherer(
 
         var plans = PrefetchPlanner.Plan(request, service.Prefetch);
         var baseUrl = request.FhirServer is null ? null : policy.Resolve(request.FhirServer);
-        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var budget = new Budget(time.GetUtcNow().AddMilliseconds(options.Fhir.TimeoutMs), deadline.Token);
 
         var fetches = new List<Task<(DataCategory Category, CategoryResult Result)>>();
         foreach (var plan in plans)
@@ -38,23 +39,22 @@ public sealed class PatientDataGatherer(
                 if (plan.Prefetched is not null)
                 {
                     // A client may page its prefetch: the rest is fetched like any other page.
-                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken));
+                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, budget, cancellationToken));
                 }
 
                 continue;
             }
 
-            if (request.FhirServer is null)
+            if (request.FhirServer is null || baseUrl is null)
             {
-                builder.AddGap(new DataGap(plan.Category, DataGapReason.NoFhirServer));
-            }
-            else if (baseUrl is null)
-            {
-                builder.AddGap(new DataGap(plan.Category, DataGapReason.ServerNotAllowed));
+                var reason = plan.PrefetchFailed ? DataGapReason.PrefetchUnreadable
+                    : request.FhirServer is null ? DataGapReason.NoFhirServer
+                    : DataGapReason.ServerNotAllowed;
+                builder.AddGap(new DataGap(plan.Category, reason));
             }
             else
             {
-                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken));
+                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, budget, cancellationToken));
             }
         }
 
@@ -73,7 +73,7 @@ public sealed class PatientDataGatherer(
 
         if (baseUrl is not null)
         {
-            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, deadline.Token, cancellationToken);
+            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, budget, cancellationToken);
         }
 
         builder.MedicationsUnreadable();
@@ -92,7 +92,7 @@ public sealed class PatientDataGatherer(
     }
 
     private async Task<(DataCategory, CategoryResult)> UsePrefetchAsync(
-        DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+        DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
     {
         var resources = new List<Resource> { prefetched };
         if (NextLink(prefetched) is not { } next)
@@ -105,24 +105,24 @@ public sealed class PatientDataGatherer(
             return (category, new CategoryResult(resources, DataGapReason.Incomplete));
         }
 
-        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, isRead: false, deadline, aborted);
+        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, isRead: false, budget, aborted);
         resources.AddRange(rest.Resources);
         return (category, rest with { Resources = resources });
     }
 
     private async Task<(DataCategory, CategoryResult)> FetchCategoryAsync(
-        DataCategory category, Uri url, Uri baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+        DataCategory category, Uri url, Uri baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
     {
         if (!policy.IsAllowed(url))
         {
             return (category, new CategoryResult([], DataGapReason.ServerNotAllowed));
         }
 
-        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, isRead: category == DataCategory.Patient, deadline, aborted));
+        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, isRead: category == DataCategory.Patient, budget, aborted));
     }
 
     private async Task<CategoryResult> FetchPagesAsync(
-        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, bool isRead, CancellationToken deadline, CancellationToken aborted)
+        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, bool isRead, Budget budget, CancellationToken aborted)
     {
         var resources = new List<Resource>();
         Uri? next = url;
@@ -135,7 +135,7 @@ public sealed class PatientDataGatherer(
                     return new CategoryResult(resources, DataGapReason.Incomplete);
                 }
 
-                var result = await client.GetAsync(next, authorization, deadline);
+                var result = await client.GetAsync(next, authorization, budget.At, budget.Token);
                 if (result.Failure is { } failure)
                 {
                     return new CategoryResult(resources, failure);
@@ -170,7 +170,7 @@ public sealed class PatientDataGatherer(
     }
 
     private async Task ResolveMedicationsAsync(
-        PatientDataBuilder builder, Uri baseUrl, FhirAuthorization? authorization, CancellationToken deadline, CancellationToken aborted)
+        PatientDataBuilder builder, Uri baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
     {
         var references = builder.UnresolvedMedicationReferences();
         if (references.Count == 0)
@@ -188,7 +188,7 @@ public sealed class PatientDataGatherer(
 
             try
             {
-                return (reference, await client.GetAsync(url, authorization, deadline));
+                return (reference, await client.GetAsync(url, authorization, budget.At, budget.Token));
             }
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
             {
@@ -226,6 +226,9 @@ public sealed class PatientDataGatherer(
     // Templates are relative to the FHIR base: "Patient/1" under "https://ehr/fhir" is "https://ehr/fhir/Patient/1".
     private static string ServerRelative(Uri baseUrl, string query) =>
         baseUrl.AbsolutePath.TrimEnd('/') + "/" + query.TrimStart('/');
+
+    /// <summary>The call's deadline, as an instant (for retry decisions) and as a token (to stop waiting).</summary>
+    private readonly record struct Budget(DateTimeOffset At, CancellationToken Token);
 
     private sealed record CategoryResult(List<Resource> Resources, DataGapReason? Gap);
 }

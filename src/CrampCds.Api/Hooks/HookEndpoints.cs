@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using CrampCds.Api.Fhir;
 using CrampCds.Api.Infrastructure;
+using CrampCds.Api.Observability;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Hooks;
 
@@ -11,7 +12,10 @@ public static class HookEndpoints
     public static IServiceCollection AddHookServices(this IServiceCollection services)
     {
         services.AddSingleton<FhirServerPolicy>();
+        services.AddSingleton<FhirResilience>();
+        services.AddTransient<FhirResilienceHandler>();
         services.AddHttpClient<FhirClient>(FhirClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<FhirResilienceHandler>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // A redirect could lead off the allowlist: never follow one.
@@ -40,6 +44,7 @@ public static class HookEndpoints
         HttpRequest httpRequest,
         FrozenDictionary<string, IHookService> services,
         CrampCdsOptions options,
+        CrampCdsMetrics metrics,
         ILoggerFactory loggers,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -47,17 +52,33 @@ public static class HookEndpoints
         var started = time.GetTimestamp();
         if (!services.TryGetValue(id, out var service))
         {
+            metrics.HookRequests.Inc("unknown", "unknown", "404");
             return Problems.NotFound($"No CDS service '{Truncate(id)}' here; GET /cds-services lists them.");
         }
 
+        var (result, status) = await AnswerAsync(service, httpRequest, options, metrics, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
+        metrics.HookRequests.Inc(service.ServiceId, service.Hook, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        metrics.HookDuration.Observe(time.GetElapsedTime(started).TotalSeconds, service.ServiceId);
+        return result;
+    }
+
+    private static async Task<(IResult Result, int Status)> AnswerAsync(
+        IHookService service,
+        HttpRequest httpRequest,
+        CrampCdsOptions options,
+        CrampCdsMetrics metrics,
+        ILogger logger,
+        TimeProvider time,
+        long started,
+        CancellationToken cancellationToken)
+    {
         var body = await RequestBody.ReadAsync(httpRequest, options.Limits.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Problems.TooLarge(options.Limits.MaxBodyBytes);
+            return (Problems.TooLarge(options.Limits.MaxBodyBytes), StatusCodes.Status413PayloadTooLarge);
         }
 
         var parsed = HookRequestParser.Parse(body.Value, service.Hook);
-        var logger = loggers.CreateLogger(typeof(HookEndpoints));
         if (parsed.Request is not { } request)
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -66,14 +87,31 @@ public static class HookEndpoints
                 logger.RequestInvalid(service.ServiceId, string.Join(",", parsed.Errors.Select(e => e.Field)));
             }
 
-            return Problems.Invalid(parsed.Errors);
+            return (Problems.Invalid(parsed.Errors), StatusCodes.Status400BadRequest);
         }
 
+        using var scope = logger.HookCall(service.ServiceId, request.Hook, Truncate(request.HookInstance));
         var result = await service.HandleAsync(request, cancellationToken);
+        foreach (var (ruleId, error) in result.FailedRules)
+        {
+            // The exception type and its stack only: a message may quote patient data.
+            logger.RuleFailed(ruleId, error.GetType().Name, error.StackTrace ?? "");
+        }
+
         if (result.PreconditionFailed)
         {
             logger.PreconditionFailed(service.ServiceId);
-            return Problems.PreconditionFailed();
+            metrics.DegradedAnswers.Inc(service.ServiceId);
+            return (Problems.PreconditionFailed(), StatusCodes.Status412PreconditionFailed);
+        }
+
+        foreach (var card in result.Cards)
+        {
+            metrics.Cards.Inc(card.RuleId, card.Indicator);
+            if (card.RuleId == CardCatalog.DataUnavailableId)
+            {
+                metrics.DegradedAnswers.Inc(service.ServiceId);
+            }
         }
 
         if (logger.IsEnabled(LogLevel.Information))
@@ -81,7 +119,7 @@ public static class HookEndpoints
             logger.CardsIssued(service.ServiceId, result.Cards.Count, string.Join(",", result.Cards.Select(c => c.RuleId)), (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return TypedResults.Json(new CardsResponse(result.Cards), CardsJsonContext.Default.CardsResponse);
+        return (TypedResults.Json(new CardsResponse(result.Cards), CardsJsonContext.Default.CardsResponse), StatusCodes.Status200OK);
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";

@@ -74,6 +74,18 @@ public sealed class FhirOptions
     /// <summary>Most search pages followed per query (Bundle.link[next]).</summary>
     public int MaxPages { get; set; } = 5;
 
+    /// <summary>Time one FHIR request may take before it is abandoned (and retried if the budget allows).</summary>
+    public int AttemptTimeoutMs { get; set; } = 1500;
+
+    /// <summary>Wait before the one retry of a transient failure (a Retry-After header overrides it).</summary>
+    public int RetryDelayMs { get; set; } = 100;
+
+    /// <summary>Failures seen in 30 s before a server's circuit may open.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 5;
+
+    /// <summary>How long an open circuit fails fast before it lets one request through.</summary>
+    public int BreakDurationSeconds { get; set; } = 15;
+
     /// <summary>
     /// fhirServer as the EHR sends it -> the address this service reaches it at. Read from the
     /// ServerAliases section by <see cref="ServerAliasReader"/>, since URL keys contain ':'.

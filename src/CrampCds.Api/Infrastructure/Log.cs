@@ -5,6 +5,13 @@ namespace CrampCds.Api.Infrastructure;
 /// <summary>Every log line the service writes. Rule ids, counts, hosts and timings only: never PHI or tokens.</summary>
 internal static partial class Log
 {
+    private static readonly Func<ILogger, string, string, string, IDisposable?> HookCallScope =
+        LoggerMessage.DefineScope<string, string, string>("{ServiceId} {Hook} {HookInstance}");
+
+    /// <summary>Every line written while a hook call is answered carries its service, hook and hookInstance.</summary>
+    public static IDisposable? HookCall(this ILogger logger, string serviceId, string hook, string hookInstance) =>
+        HookCallScope(logger, serviceId, hook, hookInstance);
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "cds-cards could not be loaded: {Problem}")]
     public static partial void ContentInvalid(this ILogger logger, string problem);
 
@@ -46,4 +53,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 34, Level = LogLevel.Warning, Message = "JWT validation is off (CrampCds:Auth:RequireJwt=false): calls without a token are accepted")]
     public static partial void JwtNotRequired(this ILogger logger);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "FHIR circuit for {Server} is {State}")]
+    public static partial void CircuitChanged(this ILogger logger, string server, string state);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Rule {RuleId} failed ({ErrorType}); its cards were left out. {StackTrace}")]
+    public static partial void RuleFailed(this ILogger logger, string ruleId, string errorType, string stackTrace);
 }

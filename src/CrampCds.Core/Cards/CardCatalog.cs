@@ -47,6 +47,7 @@ public sealed class CardCatalog
     {
         Labs = labs;
         Facts = facts;
+        Globals = BuildGlobals(rules, facts);
         Services = services;
         ServicesById = services.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
         Rules = rules;
@@ -61,6 +62,9 @@ public sealed class CardCatalog
     public ConditionTerminology Conditions { get; }
     public LabTerminology Labs { get; }
     public FactsSettings Facts { get; }
+
+    /// <summary>Values any card's wording may name: "{rule-id.threshold}" and "{facts.setting}", so text never repeats a number.</summary>
+    public FrozenDictionary<string, string> Globals { get; }
     public RuleContent DataUnavailable => Rules[DataUnavailableId];
 
     /// <summary>Loads and validates the folder; throws <see cref="CardContentException"/> naming each bad file.</summary>
@@ -174,6 +178,29 @@ public sealed class CardCatalog
             new LabTerminology(labs),
             facts);
         return (catalog, check.Problems);
+    }
+
+    private static FrozenDictionary<string, string> BuildGlobals(IReadOnlyDictionary<string, RuleContent> rules, FactsSettings facts)
+    {
+        static string Number(decimal value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var globals = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["facts.adultAgeYears"] = Number(facts.AdultAgeYears),
+            ["facts.olderAdultAgeYears"] = Number(facts.OlderAdultAgeYears),
+            ["facts.currentLabDays"] = Number(facts.CurrentLabDays),
+            ["facts.renalLookbackDays"] = Number(facts.RenalLookbackDays),
+            ["facts.egfrSevereBelow"] = Number(facts.EgfrSevereBelow),
+            ["facts.egfrModerateBelow"] = Number(facts.EgfrModerateBelow),
+        };
+        foreach (var rule in rules.Values)
+        {
+            foreach (var (name, value) in rule.Thresholds ?? new Dictionary<string, decimal>())
+            {
+                globals[$"{rule.Id}.{name}"] = Number(value);
+            }
+        }
+
+        return globals.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     private static void ValidateServices(ServicesFile file, string path, ContentChecker check)
@@ -316,8 +343,7 @@ public sealed class CardCatalog
 
             foreach (var entry in (concept.Ingredients ?? []).Concat(concept.Products ?? []).Concat(concept.Atc ?? []))
             {
-                check.That(!entry.Source.Contains("UNVERIFIED", StringComparison.OrdinalIgnoreCase) || entry.Display?.Contains("UNVERIFIED", StringComparison.Ordinal) == true,
-                    file, $"code {entry.Code}: an UNVERIFIED code may not be a trigger");
+                check.That(!entry.Source.Contains("UNVERIFIED", StringComparison.OrdinalIgnoreCase), file, $"code {entry.Code}: an UNVERIFIED code may not be a trigger");
             }
         }
     }

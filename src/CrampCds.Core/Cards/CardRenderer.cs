@@ -10,14 +10,30 @@ public static class CardRenderer
     public const string ContentVersionExtension = "org.crampcds.content-version";
     private const int MaxSummaryLength = 139;
 
-    public static Card Render(Finding finding, RuleContent content)
+    /// <param name="globals">Values every card may name: thresholds as "{rule-id.name}", fact settings as "{facts.name}".</param>
+    public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals)
     {
         var suggestions = RenderSuggestions(finding, content);
+        var detailValues = new Dictionary<string, string>(globals, StringComparer.Ordinal);
+        var summaryValues = new Dictionary<string, string>(globals, StringComparer.Ordinal);
+        foreach (var (key, value) in finding.Values)
+        {
+            // A value may itself be wording that names a threshold ("above {baclofen-dose.crampMaxMgPerDay} mg/day").
+            var filled = Fill(value, globals);
+            summaryValues[key] = filled;
+            detailValues[key] = Markdown.Escape(filled);
+        }
+
+        foreach (var (key, value) in finding.MarkdownValues)
+        {
+            detailValues[key] = Fill(value, globals);
+        }
+
         return new Card
         {
             Uuid = Guid.NewGuid().ToString(),
-            Summary = Shorten(Fill(content.Summary, finding.Values)),
-            Detail = Fill(content.Detail, finding.Values),
+            Summary = Shorten(Fill(content.Summary, summaryValues)),
+            Detail = Fill(content.Detail, detailValues),
             Indicator = finding.Indicator ?? content.Indicator,
             Source = content.Source,
             Links = content.Links is { Count: > 0 } links ? links : null,

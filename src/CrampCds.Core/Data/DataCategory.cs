@@ -66,6 +66,9 @@ public enum DataGapReason
     /// <summary>More pages than the page cap, or a next link off the server: the data is incomplete.</summary>
     Incomplete,
 
+    /// <summary>The prefetched value was an error or unreadable, and it could not be fetched instead.</summary>
+    PrefetchUnreadable,
+
     /// <summary>A Medication an order references could not be read; that order is judged by its display only.</summary>
     MedicationUnresolved,
 }

@@ -63,7 +63,8 @@ public static class MedicationResolver
         return descriptions;
     }
 
-    private static Medication? Find(ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
+    /// <summary>The Medication a reference names: contained ("#id"), gathered, or read from the server.</summary>
+    public static Medication? Find(ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
     {
         var value = reference?.Reference;
         if (string.IsNullOrEmpty(value))

@@ -16,7 +16,7 @@ public static class PrefetchData
         {
             if (plan.NeedsFetch || (plan.Prefetched is null && !plan.NoData))
             {
-                builder.AddGap(new DataGap(plan.Category, DataGapReason.NoFhirServer));
+                builder.AddGap(new DataGap(plan.Category, plan.PrefetchFailed ? DataGapReason.PrefetchUnreadable : DataGapReason.NoFhirServer));
             }
             else if (plan.Prefetched is { } resource)
             {

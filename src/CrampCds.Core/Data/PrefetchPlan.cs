@@ -7,6 +7,9 @@ namespace CrampCds.Core.Data;
 /// <summary>What to do for one category: use what was prefetched, or fetch it with a query.</summary>
 public sealed record CategoryPlan(DataCategory Category, Resource? Prefetched, bool NoData, string? Query)
 {
+    /// <summary>The key was sent, but held an error (OperationOutcome) or something unreadable.</summary>
+    public bool PrefetchFailed { get; init; }
+
     public bool NeedsFetch => Query is not null;
 }
 
@@ -29,7 +32,7 @@ public static class PrefetchPlanner
             }
 
             var query = templates.TryGetValue(key, out var template) ? Expand(template, request.Context) : null;
-            plans.Add(new(category, null, false, query));
+            plans.Add(new(category, null, false, query) { PrefetchFailed = request.Prefetch.ContainsKey(key) });
         }
 
         return plans;

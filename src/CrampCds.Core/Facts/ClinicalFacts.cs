@@ -7,7 +7,6 @@ public sealed record MedicationFact
 {
     /// <summary>The MedicationRequest or MedicationStatement (or draft order) it comes from.</summary>
     public required Resource Source { get; init; }
-    public required bool IsDraft { get; init; }
 
     /// <summary>How a card names it: the order's text or first display.</summary>
     public required string Name { get; init; }
@@ -47,6 +46,19 @@ public sealed record LabFact
     /// <summary>True for an eGFR computed here with CKD-EPI 2021 rather than reported.</summary>
     public bool Computed { get; init; }
 
+    /// <summary>
+    /// Compares <paramref name="value"/> (reported with <see cref="Comparator"/>) with a limit: a "&lt;3.0" is below
+    /// 3.0, a "&gt;60" above 60; otherwise the number decides.
+    /// </summary>
+    public int CompareWith(decimal value, decimal limit) => Comparator switch
+    {
+        "<" when value <= limit => -1,
+        "<=" when value < limit => -1,
+        ">" when value >= limit => 1,
+        ">=" when value > limit => 1,
+        _ => value.CompareTo(limit),
+    };
+
     public string Describe() =>
         $"{Comparator}{Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {UnitText} ({FhirDates.Display(Date)})";
 }
@@ -65,7 +77,6 @@ public sealed record RenalFact(RenalStatus Status, string Basis, LabFact? Egfr);
 /// <summary>Everything the rules read, derived once per hook call from the gathered data.</summary>
 public sealed record ClinicalFacts
 {
-    public required DateTimeOffset Now { get; init; }
     public int? AgeYears { get; init; }
     public string? Sex { get; init; }
 
@@ -79,6 +90,9 @@ public sealed record ClinicalFacts
 
     /// <summary>The draft orders the hook judges (the selections for order-select; every draft for order-sign).</summary>
     public IReadOnlyList<MedicationFact> JudgedOrders { get; init; } = [];
+
+    /// <summary>Every medication draft of the ordering session, judged or not (context for interactions).</summary>
+    public IReadOnlyList<MedicationFact> DraftOrders { get; init; } = [];
 
     public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = new Dictionary<Analyte, LabFact>();
     public required RenalFact Renal { get; init; }

@@ -17,6 +17,10 @@ public sealed record DailyDose(decimal? MgPerDay, decimal? MgPerAdministration, 
 /// </summary>
 public static class DoseCalculator
 {
+    // Beyond these an order is a data error, not a dose: it is not assessed rather than believed.
+    private const decimal MaxAdministrationsPerDay = 48m;
+    private const decimal MaxMgPerAdministration = 100_000m;
+
     public static DailyDose Compute(IReadOnlyList<Dosage>? dosages, Strength? strength)
     {
         if (dosages is not { Count: > 0 })
@@ -24,6 +28,34 @@ public static class DoseCalculator
             return DailyDose.NotAssessable("no dosage instructions");
         }
 
+        try
+        {
+            // Instructions with the same sequence run together; successive sequences (a titration) count at their highest.
+            DailyDose? highest = null;
+            foreach (var step in dosages.GroupBy(d => d.Sequence))
+            {
+                var dose = ComputeConcurrent(step.ToList(), strength);
+                if (!dose.IsAssessable)
+                {
+                    return dose;
+                }
+
+                if (highest is null || dose.MgPerDay > highest.MgPerDay)
+                {
+                    highest = dose;
+                }
+            }
+
+            return highest!;
+        }
+        catch (Exception ex) when (ex is OverflowException or DivideByZeroException)
+        {
+            return DailyDose.NotAssessable("the dose or its timing is out of range");
+        }
+    }
+
+    private static DailyDose ComputeConcurrent(List<Dosage> dosages, Strength? strength)
+    {
         decimal total = 0;
         decimal? largestSingle = null;
         decimal perDayTotal = 0;
@@ -41,12 +73,17 @@ public static class DoseCalculator
                 return DailyDose.NotAssessable("the frequency cannot be read");
             }
 
+            if (perDay <= 0 || perDay > MaxAdministrationsPerDay || single > MaxMgPerAdministration)
+            {
+                return DailyDose.NotAssessable("the dose or its timing is out of range");
+            }
+
             total += single.Value * perDay.Value;
             perDayTotal += perDay.Value;
             largestSingle = largestSingle is null ? single : Math.Max(largestSingle.Value, single.Value);
         }
 
-        return new DailyDose(decimal.Round(total, 3), largestSingle, perDayTotal, null);
+        return new DailyDose(decimal.Round(total, 3), largestSingle, decimal.Round(perDayTotal, 3), null);
     }
 
     public static decimal? MgPerAdministration(Dosage dosage, Strength? strength, out string? problem)
@@ -144,7 +181,7 @@ public static class DoseCalculator
                 "a" => period * 365m,
                 _ => (decimal?)null,
             };
-            return days is { } d ? (frequency ?? 1) / d : null;
+            return days is > 0 and var d && (frequency ?? 1) > 0 ? (frequency ?? 1) / d : null;
         }
 
         if (frequency is null && repeat.Period is null)

@@ -18,10 +18,17 @@ public static class FactsBuilder
         var age = FhirDates.AgeInYears(data.Patient?.BirthDate, now);
         var sex = data.Patient?.Gender;
 
+        var judgedOrders = HookEvaluator.JudgedMedicationOrders(request);
+        var drafts = new List<MedicationFact>();
         var judged = new List<MedicationFact>();
-        foreach (var order in HookEvaluator.JudgedMedicationOrders(request))
+        foreach (var order in request.Context.DraftOrders.OfType<MedicationRequest>().Where(DraftOrders.HasMedication))
         {
-            judged.Add(Medication(order, order.MedicationCodeableConcept, order.MedicationReference, order.Contained, order.DosageInstruction, Reasons(order), isDraft: true, data, catalog));
+            var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog);
+            drafts.Add(fact);
+            if (judgedOrders.Any(j => ReferenceEquals(j, order)))
+            {
+                judged.Add(fact);
+            }
         }
 
         var active = new List<MedicationFact>();
@@ -29,7 +36,7 @@ public static class FactsBuilder
         {
             if (order.Status is "active" or "on-hold" && order.Intent is not ("proposal" or "plan"))
             {
-                active.Add(Medication(order, order.MedicationCodeableConcept, order.MedicationReference, order.Contained, order.DosageInstruction, Reasons(order), isDraft: false, data, catalog));
+                active.Add(Medication(order, order.DosageInstruction, Reasons(order), data, catalog));
             }
         }
 
@@ -37,7 +44,7 @@ public static class FactsBuilder
         {
             if (statement.Status is "active" or "on-hold")
             {
-                active.Add(Medication(statement, statement.MedicationCodeableConcept, statement.MedicationReference, statement.Contained, statement.Dosage, statement.ReasonCode ?? [], isDraft: false, data, catalog));
+                active.Add(Medication(statement, statement.Dosage, statement.ReasonCode ?? [], data, catalog));
             }
         }
 
@@ -56,7 +63,6 @@ public static class FactsBuilder
 
         return new ClinicalFacts
         {
-            Now = now,
             AgeYears = age,
             Sex = sex,
             IsAdult = age is null || age >= settings.AdultAgeYears,
@@ -64,6 +70,7 @@ public static class FactsBuilder
             CrampContext = crampContext,
             ActiveMedications = active,
             JudgedOrders = judged,
+            DraftOrders = drafts,
             LatestLabs = labs,
             Renal = renal,
             Cirrhosis = Has(ConceptIds.Cirrhosis),
@@ -78,20 +85,16 @@ public static class FactsBuilder
 
     private static MedicationFact Medication(
         Resource source,
-        CodeableConcept? concept,
-        ResourceReference? reference,
-        IReadOnlyList<Resource>? contained,
         IReadOnlyList<Dosage>? dosages,
         IReadOnlyList<CodeableConcept> reasons,
-        bool isDraft,
         PatientData data,
         CardCatalog catalog)
     {
-        var descriptions = source switch
+        var (descriptions, reference, contained) = source switch
         {
-            MedicationRequest r => MedicationResolver.Describe(r, data),
-            MedicationStatement s => MedicationResolver.Describe(s, data),
-            _ => concept is null ? [] : [concept],
+            MedicationRequest r => (MedicationResolver.Describe(r, data), r.MedicationReference, r.Contained),
+            MedicationStatement s => (MedicationResolver.Describe(s, data), s.MedicationReference, s.Contained),
+            _ => ([], null, null),
         };
         var name = MedicationNames.Display(descriptions);
         var drugs = catalog.Drugs;
@@ -131,7 +134,6 @@ public static class FactsBuilder
         return new MedicationFact
         {
             Source = source,
-            IsDraft = isDraft,
             Name = name,
             ConceptIds = conceptIds,
             Classes = classes,
@@ -165,12 +167,7 @@ public static class FactsBuilder
     // A Medication resource may state its single ingredient's strength as mg per 1 unit.
     private static Strength? MedicationStrength(ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
     {
-        var medication = reference?.Reference is { } value
-            ? value.StartsWith('#')
-                ? contained?.OfType<Medication>().FirstOrDefault(m => value.AsSpan(1).SequenceEqual(m.Id))
-                : data.Medications.GetValueOrDefault(MedicationResolver.RelativeReference(value) ?? value)
-            : null;
-        if (medication?.Ingredient is not [{ Strength: { } ratio }])
+        if (MedicationResolver.Find(reference, contained, data)?.Ingredient is not [{ Strength: { } ratio }])
         {
             return null;
         }
@@ -243,7 +240,8 @@ public static class FactsBuilder
         DateTimeOffset now,
         int currentDays)
     {
-        if (quantity?.Value is not { } value)
+        // A negative result is a data error; a result dated ahead of now cannot be the latest one.
+        if (quantity?.Value is not { } value || value < 0 || date > now.AddDays(1))
         {
             return null;
         }
@@ -326,14 +324,10 @@ public static class FactsBuilder
         }
 
         var egfr = RecentEgfr(labs, age, sex, now, settings);
-        var measured = egfr?.Canonical switch
-        {
-            null => RenalStatus.Unknown,
-            < 0 => RenalStatus.Unknown,
-            var v when v < settings.EgfrSevereBelow => RenalStatus.Severe,
-            var v when v < settings.EgfrModerateBelow => RenalStatus.Moderate,
-            _ => RenalStatus.Normal,
-        };
+        var measured = egfr is not { Canonical: { } v } ? RenalStatus.Unknown
+            : egfr.CompareWith(v, settings.EgfrSevereBelow) < 0 ? RenalStatus.Severe
+            : egfr.CompareWith(v, settings.EgfrModerateBelow) < 0 ? RenalStatus.Moderate
+            : RenalStatus.Normal;
 
         if (coded >= measured && coded != RenalStatus.Unknown)
         {
@@ -341,36 +335,61 @@ public static class FactsBuilder
         }
 
         return measured == RenalStatus.Unknown
-            ? new RenalFact(RenalStatus.Unknown, "no eGFR or creatinine in the last " + settings.RenalLookbackDays + " days and no CKD stage coded", egfr)
+            ? new RenalFact(RenalStatus.Unknown, UnknownBasis(labs, settings), egfr)
             : new RenalFact(measured, $"eGFR {egfr!.Describe()}{(egfr.Computed ? ", CKD-EPI 2021 from creatinine" : "")}", egfr);
     }
 
+    /// <summary>
+    /// The most recent kidney estimate within the look-back: a reported eGFR, or CKD-EPI 2021 from a creatinine,
+    /// whichever is newer (a newer creatinine outranks an older eGFR). Sex unknown: the lower of the two estimates.
+    /// </summary>
     private static LabFact? RecentEgfr(Dictionary<Analyte, LabFact> labs, int? age, string? sex, DateTimeOffset now, FactsSettings settings)
     {
         var since = now.AddDays(-settings.RenalLookbackDays);
-        if (labs.TryGetValue(Analyte.Egfr, out var reported) && reported.Canonical is not null && reported.Date >= since)
+        var reported = labs.TryGetValue(Analyte.Egfr, out var egfr) && egfr.Canonical is not null && egfr.Date >= since ? egfr : null;
+        var computed = labs.TryGetValue(Analyte.Creatinine, out var creatinine) && creatinine.Canonical is > 0 && creatinine.Date >= since && age >= 18
+            ? Computed(creatinine, age.Value, sex)
+            : null;
+        if (reported is null || computed is null)
         {
-            return reported;
+            return reported ?? computed;
         }
 
-        if (labs.TryGetValue(Analyte.Creatinine, out var creatinine) && creatinine.Canonical is > 0 && creatinine.Date >= since
-            && age is >= 18 && sex is "male" or "female")
-        {
-            var computed = Egfr.CkdEpi2021(creatinine.Canonical.Value, age.Value, sex == "female");
-            return new LabFact
-            {
-                Analyte = Analyte.Egfr,
-                Value = computed,
-                Unit = LabUnit.MlPerMinPer173M2,
-                UnitText = LabUnits.Display(LabUnit.MlPerMinPer173M2),
-                Canonical = computed,
-                Date = creatinine.Date,
-                IsCurrent = creatinine.IsCurrent,
-                Computed = true,
-            };
-        }
+        return computed.Date > reported.Date ? computed : reported;
+    }
 
-        return null;
+    private static LabFact Computed(LabFact creatinine, int age, string? sex)
+    {
+        var value = sex switch
+        {
+            "female" => Egfr.CkdEpi2021(creatinine.Canonical!.Value, age, female: true),
+            "male" => Egfr.CkdEpi2021(creatinine.Canonical!.Value, age, female: false),
+            _ => Math.Min(Egfr.CkdEpi2021(creatinine.Canonical!.Value, age, female: true), Egfr.CkdEpi2021(creatinine.Canonical.Value, age, female: false)),
+        };
+        return new LabFact
+        {
+            Analyte = Analyte.Egfr,
+            Value = value,
+            Comparator = creatinine.Comparator switch { "<" or "<=" => ">", ">" or ">=" => "<", _ => null },
+            Unit = LabUnit.MlPerMinPer173M2,
+            UnitText = LabUnits.Display(LabUnit.MlPerMinPer173M2),
+            Canonical = value,
+            Date = creatinine.Date,
+            IsCurrent = creatinine.IsCurrent,
+            Computed = true,
+        };
+    }
+
+    private static string UnknownBasis(Dictionary<Analyte, LabFact> labs, FactsSettings settings)
+    {
+        var unusable = new[] { Analyte.Egfr, Analyte.Creatinine }
+            .Select(a => labs.GetValueOrDefault(a))
+            .OfType<LabFact>()
+            .Select(l => $"{(l.Analyte == Analyte.Egfr ? "eGFR" : "creatinine")} {l.Describe()}")
+            .ToList();
+        return unusable.Count == 0
+            ? $"no eGFR or creatinine in the last {settings.RenalLookbackDays} days and no CKD stage coded"
+            : $"no usable eGFR or creatinine in the last {settings.RenalLookbackDays} days (latest: {string.Join("; ", unusable)}) and no CKD stage coded";
     }
 
     private static string ConditionName(Condition condition) =>

@@ -18,6 +18,7 @@ public enum LabUnit
     MgPerDl,
     UmolPerL,
     MlPerMinPer173M2,
+    MlPerMin,
 }
 
 /// <summary>
@@ -63,12 +64,25 @@ public static class LabUnits
             "mg/dl" => LabUnit.MgPerDl,
             "umol/l" or "µmol/l" or "μmol/l" or "micromol/l" => LabUnit.UmolPerL,
             "ml/min/1.73m2" or "ml/min/1.73m^2" or "ml/min/1.73.m2" or "ml/min/1.73m²" or "ml/min/{1.73m2}" => LabUnit.MlPerMinPer173M2,
+            "ml/min" => LabUnit.MlPerMin,
             _ => LabUnit.Unknown,
         };
     }
 
     /// <summary>The value in the analyte's canonical unit, or null when the unit cannot be converted.</summary>
-    public static decimal? ToCanonical(Analyte analyte, decimal value, LabUnit unit) => (analyte, unit) switch
+    public static decimal? ToCanonical(Analyte analyte, decimal value, LabUnit unit)
+    {
+        try
+        {
+            return Convert(analyte, value, unit);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static decimal? Convert(Analyte analyte, decimal value, LabUnit unit) => (analyte, unit) switch
     {
         (Analyte.Potassium, LabUnit.MmolPerL or LabUnit.MeqPerL) => value,
         (Analyte.Magnesium, LabUnit.MmolPerL) => value,
@@ -78,6 +92,9 @@ public static class LabUnits
         (Analyte.Creatinine, LabUnit.UmolPerL) => value / CreatinineUmolPerMgDl,
         (Analyte.Creatinine, LabUnit.MmolPerL) => value * 1000m / CreatinineUmolPerMgDl,
         (Analyte.Egfr, LabUnit.MlPerMinPer173M2) => value,
+
+        // eGFR LOINC codes are per 1.73 m² by definition; some feeds (Synthea among them) print plain mL/min.
+        (Analyte.Egfr, LabUnit.MlPerMin) => value,
         _ => null,
     };
 
@@ -89,6 +106,7 @@ public static class LabUnits
         LabUnit.MgPerDl => "mg/dL",
         LabUnit.UmolPerL => "µmol/L",
         LabUnit.MlPerMinPer173M2 => "mL/min/1.73 m²",
+        LabUnit.MlPerMin => "mL/min",
         _ => "",
     };
 
@@ -100,6 +118,7 @@ public static class LabUnits
         LabUnit.MgPerDl => "mg/dL",
         LabUnit.UmolPerL => "umol/L",
         LabUnit.MlPerMinPer173M2 => "mL/min/1.73m2",
+        LabUnit.MlPerMin => "mL/min",
         _ => "",
     };
 }

@@ -96,6 +96,9 @@ public sealed record DoseAndRate
 
 public sealed record Dosage
 {
+    /// <summary>Instructions with different sequence numbers follow one another (a titration); the same number, together.</summary>
+    public int? Sequence { get; init; }
+
     public string? Text { get; init; }
     public Timing? Timing { get; init; }
     public bool? AsNeededBoolean { get; init; }

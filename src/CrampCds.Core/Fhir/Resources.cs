@@ -134,7 +134,11 @@ public sealed record Observation : Resource
 public sealed record Condition : Resource
 {
     public override string TypeName => "Condition";
+
+    [JsonConverter(typeof(Converters.CodeOrConceptConverter))]
     public CodeableConcept? ClinicalStatus { get; init; }
+
+    [JsonConverter(typeof(Converters.CodeOrConceptConverter))]
     public CodeableConcept? VerificationStatus { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
     public CodeableConcept? Code { get; init; }

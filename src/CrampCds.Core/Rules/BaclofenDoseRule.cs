@@ -25,7 +25,7 @@ public sealed class BaclofenDoseRule : IRule
             "olderAdultMaxMgPerDose", "olderAdultStartMaxMgPerDay", "crampStartMaxMgPerDay", "startMaxMgPerDay",
             "crampMaxMgPerDay", "labelMaxMgPerDay", "safeStartMgPerDose", "safeStartCrampTimesPerDay", "safeStartTimesPerDay",
         ],
-        Labels = ["olderPerDose", "olderStart", "crampStart", "start", "crampMax", "labelMax", "safeStartText"],
+        Labels = ["olderPerDose", "olderStart", "crampStart", "start", "crampMax", "labelMax", "safeStartText", "startAdvice", "continuingAdvice"],
         Suggestions = ["safe-start"],
         Product = true,
     };
@@ -65,14 +65,15 @@ public sealed class BaclofenDoseRule : IRule
                 }
             }
 
+            if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
+            {
+                exceeded.Add(content.Label("crampMax"));
+            }
+
             var critical = perDay > content.Threshold("labelMaxMgPerDay");
             if (critical)
             {
                 exceeded.Add(content.Label("labelMax"));
-            }
-            else if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
-            {
-                exceeded.Add(content.Label("crampMax"));
             }
 
             if (exceeded.Count == 0)
@@ -95,7 +96,10 @@ public sealed class BaclofenDoseRule : IRule
                     ("drug", order.Name),
                     ("dose", RuleSupport.DoseText(dose)),
                     ("limits", string.Join("; ", exceeded)),
-                    ("safeStart", safeStart)),
+                    ("safeStart", safeStart),
+                    ("advice", startExceeded
+                        ? CardRenderer.Fill(content.Label("startAdvice"), RuleSupport.Values(("safeStart", safeStart)))
+                        : content.Label(alreadyTaking ? "continuingAdvice" : "startAdvice"))),
                 SuggestionIds = offerSafeStart ? ["safe-start"] : [],
                 Actions = offerSafeStart
                     ? new Dictionary<string, IReadOnlyList<SuggestionAction>>

@@ -11,7 +11,7 @@ public sealed class BaclofenHepaticRule : IRule
     public string Id => "baclofen-hepatic";
     public IReadOnlyList<string> Hooks => RuleSupport.OrderHooks;
     public IReadOnlyList<DataCategory> Uses { get; } = [DataCategory.Conditions];
-    public RuleRequirements Requires { get; } = new() { Labels = ["encephalopathy.state", "encephalopathy.advice", "cirrhosis.state", "cirrhosis.advice"] };
+    public RuleRequirements Requires { get; } = new() { Labels = ["encephalopathy.state", "encephalopathy.advice", "cirrhosis.state", "cirrhosis.advice", "severeRenal.advice"] };
 
     public void Evaluate(RuleContext context, ICollection<Finding> findings)
     {
@@ -32,7 +32,10 @@ public sealed class BaclofenHepaticRule : IRule
                     RuleId = Id,
                     Target = order.Source,
                     Indicator = facts.HepaticEncephalopathy ? "warning" : "info",
-                    Values = RuleSupport.Values(("drug", order.Name), ("hepaticState", content.Label(state + ".state")), ("advice", content.Label(state + ".advice"))),
+                    Values = RuleSupport.Values(
+                        ("drug", order.Name),
+                        ("hepaticState", content.Label(state + ".state")),
+                        ("advice", content.Label(facts.Renal.Status == Facts.RenalStatus.Severe ? "severeRenal.advice" : state + ".advice"))),
                 });
             }
         }

@@ -40,7 +40,7 @@ public sealed class CausativeDrugsRule : IRule
 
             names.Add(medication.Name);
             warning |= drugClass.Indicator == "warning";
-            lines.Append("- **").Append(medication.Name).Append("** (").Append(drugClass.Display).Append("): ").Append(drugClass.Why).Append('\n');
+            lines.Append("- **").Append(Cards.Markdown.Escape(medication.Name)).Append("** (").Append(drugClass.Display).Append("): ").Append(drugClass.Why).Append('\n');
         }
 
         if (names.Count == 0)
@@ -53,7 +53,8 @@ public sealed class CausativeDrugsRule : IRule
             RuleId = Id,
             Target = names.Count == 1 ? medications.First(m => m.Name == names[0]).Source : null,
             Indicator = warning ? "warning" : "info",
-            Values = RuleSupport.Values(("drugs", string.Join(", ", names)), ("list", lines.ToString().TrimEnd())),
+            Values = RuleSupport.Values(("drugs", string.Join(", ", names))),
+            MarkdownValues = RuleSupport.Values(("list", lines.ToString().TrimEnd())),
         });
     }
 }

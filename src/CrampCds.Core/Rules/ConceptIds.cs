@@ -15,7 +15,6 @@ public static class ConceptIds
     public const string Dialysis = "dialysis";
     public const string Cirrhosis = "cirrhosis";
     public const string HepaticEncephalopathy = "hepatic-encephalopathy";
-    public const string Pregnancy = "pregnancy";
 
     public const string MagnesiumSupplement = "magnesium-supplement";
     public const string PotassiumSupplement = "potassium-supplement";

@@ -14,15 +14,19 @@ public sealed class CirrhosisCrampsRule : IRule
         var facts = context.Facts;
         if (facts.IsAdult && facts.CrampContext && facts.Cirrhosis)
         {
+            var content = context.Content(Id);
+            var severe = facts.Renal.Status == Facts.RenalStatus.Severe;
             findings.Add(new Finding
             {
                 RuleId = Id,
-                Values = RuleSupport.Values(("renal", facts.Renal.Status == Facts.RenalStatus.Severe ? context.Content(Id).Label("severeRenal") : "")),
+                Values = RuleSupport.Values(
+                    ("baclofen", content.Label(severe ? "severeRenal" : "baclofen")),
+                    ("baclofenDetail", Cards.CardRenderer.Fill(content.Label(severe ? "severeRenalDetail" : "baclofenDetail"), RuleSupport.Values(("basis", facts.Renal.Basis))))),
             });
         }
     }
 
-    public RuleRequirements Requires { get; } = new() { Labels = ["severeRenal"] };
+    public RuleRequirements Requires { get; } = new() { Labels = ["baclofen", "baclofenDetail", "severeRenal", "severeRenalDetail"] };
 }
 
 /// <summary>When: cramp context and dialysis. Then: info on dialysis-related cramps.</summary>

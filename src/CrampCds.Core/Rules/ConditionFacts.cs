@@ -19,19 +19,6 @@ public static class ConditionFacts
             || HasCode(condition.ClinicalStatus, "active", "recurrence", "relapse");
     }
 
-    public static bool HasActive(RuleContext context, string conceptId)
-    {
-        foreach (var condition in context.Data.Conditions)
-        {
-            if (IsActive(condition) && context.Conditions.MatchesCode(condition.Code, conceptId))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool HasCode(CodeableConcept? concept, string first, string second, string? third = null)
     {
         foreach (var coding in concept?.Coding ?? [])

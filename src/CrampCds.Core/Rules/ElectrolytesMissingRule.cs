@@ -48,7 +48,7 @@ public sealed class ElectrolytesMissingRule : IRule
 
             var last = facts.Latest(analyte);
             names.Add(content.Label(id));
-            details.Add($"- {content.Label(id)}: " + (last is null
+            details.Add($"- {content.Label(id)}: " + Markdown.Escape(last is null
                 ? content.Label("neverMeasured")
                 : CardRenderer.Fill(content.Label("lastKnown"), RuleSupport.Values(("result", RuleSupport.LabText(last))))));
             orders.Add(new SuggestionAction { Type = "create", Description = "", Resource = SuggestedResources.LabOrder(content.LabOrders![id], context.Request.Context.PatientId) });
@@ -62,9 +62,8 @@ public sealed class ElectrolytesMissingRule : IRule
         findings.Add(new Finding
         {
             RuleId = Id,
-            Values = RuleSupport.Values(
-                ("missing", string.Join(", ", names)),
-                ("details", string.Join("\n", details))),
+            Values = RuleSupport.Values(("missing", string.Join(", ", names))),
+            MarkdownValues = RuleSupport.Values(("details", string.Join("\n", details))),
             Actions = new Dictionary<string, IReadOnlyList<SuggestionAction>> { ["order-labs"] = orders },
         });
     }

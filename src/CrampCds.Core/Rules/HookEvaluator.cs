@@ -11,6 +11,9 @@ namespace CrampCds.Core.Rules;
 public sealed record HookResult(IReadOnlyList<Card> Cards, bool PreconditionFailed = false)
 {
     public static HookResult NoCards { get; } = new([]);
+
+    /// <summary>Rules that threw on this call's data (their cards are missing; the others still came): for the log.</summary>
+    public IReadOnlyList<(string RuleId, Exception Error)> FailedRules { get; init; } = [];
 }
 
 /// <summary>
@@ -68,32 +71,41 @@ public sealed class HookEvaluator
         {
             Request = request,
             Data = data,
-            JudgedOrders = JudgedMedicationOrders(request),
             Drugs = _catalog.Drugs,
             Conditions = _catalog.Conditions,
-            Now = now,
             Facts = FactsBuilder.Build(request, data, _catalog, now, _requireCrampContext),
             Catalog = _catalog,
         };
 
         var findings = new List<Finding>();
+        var failed = new List<(string, Exception)>();
         foreach (var rule in rules)
         {
-            rule.Evaluate(context, findings);
+            var before = findings.Count;
+            try
+            {
+                rule.Evaluate(context, findings);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One rule's defect must not cost the clinician every other card.
+                findings.RemoveRange(before, findings.Count - before);
+                failed.Add((rule.Id, ex));
+            }
         }
 
         // Most severe first, for EHRs that show cards in the order given; rule order breaks ties.
         var cards = findings
-            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId]))
+            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId], _catalog.Globals))
             .OrderByDescending(c => Severity(c.Indicator))
             .ToList();
 
         if (data.Gaps.Count > 0)
         {
-            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable));
+            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals));
         }
 
-        return new HookResult(cards);
+        return new HookResult(cards) { FailedRules = failed };
     }
 
     private static int Severity(string indicator) => indicator switch

@@ -5,7 +5,7 @@ namespace CrampCds.Core.Rules;
 
 /// <summary>
 /// When: cramp context and a current potassium below the low limit (below the critical limit: critical).
-/// Then: correct documented hypokalaemia; name the potassium-wasting drugs on the list; monitor K.
+/// Then: correct documented hypokalemia; name the potassium-wasting drugs on the list; monitor K.
 /// </summary>
 public sealed class HypokalemiaRule : IRule
 {

@@ -6,7 +6,7 @@ namespace CrampCds.Core.Rules;
 
 /// <summary>
 /// When: potassium is ordered with a current K above the upper limit, severe renal status, or a
-/// potassium-sparing diuretic active (warning: hyperkalaemia risk); or with no current K (info: check K
+/// potassium-sparing diuretic active (warning: hyperkalemia risk); or with no current K (info: check K
 /// first, with a suggestion to order it).
 /// </summary>
 public sealed class PotassiumOrderCheckRule : IRule
@@ -49,7 +49,7 @@ public sealed class PotassiumOrderCheckRule : IRule
             risks.Add(CardRenderer.Fill(content.Label("severeRenal"), RuleSupport.Values(("basis", facts.Renal.Basis))));
         }
 
-        var sparing = facts.ActiveMedications.Where(m => m.IsIn(ConceptIds.PotassiumSparingDiuretic)).Select(m => m.Name).ToList();
+        var sparing = facts.ActiveMedications.Concat(facts.DraftOrders).Where(m => m.IsIn(ConceptIds.PotassiumSparingDiuretic)).Select(m => m.Name).Distinct().ToList();
         if (sparing.Count > 0)
         {
             risks.Add(CardRenderer.Fill(content.Label("potassiumSparing"), RuleSupport.Values(("drugs", string.Join(", ", sparing)))));
@@ -75,8 +75,8 @@ public sealed class PotassiumOrderCheckRule : IRule
                 Indicator = risks.Count > (noCurrent ? 1 : 0) ? "warning" : "info",
                 Values = RuleSupport.Values(
                     ("drug", order.Name),
-                    ("headline", content.Label(risks.Count > (noCurrent ? 1 : 0) ? "riskSummary" : "checkSummary")),
-                    ("findings", string.Join("\n", risks.Select(r => "- " + r)))),
+                    ("headline", content.Label(risks.Count > (noCurrent ? 1 : 0) ? "riskSummary" : "checkSummary"))),
+                MarkdownValues = RuleSupport.Values(("findings", string.Join("\n", risks.Select(r => "- " + Markdown.Escape(r))))),
                 SuggestionIds = noCurrent ? ["order-potassium"] : [],
                 Actions = noCurrent
                     ? new Dictionary<string, IReadOnlyList<SuggestionAction>>

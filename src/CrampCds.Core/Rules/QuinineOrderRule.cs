@@ -20,39 +20,18 @@ public sealed class QuinineOrderRule : IRule
 
     public void Evaluate(RuleContext context, ICollection<Finding> findings)
     {
-        var malariaDiagnosed = ConditionFacts.HasActive(context, ConceptIds.Malaria);
-        foreach (var order in context.JudgedOrders)
+        if (context.Facts.Malaria)
         {
-            var descriptions = MedicationResolver.Describe(order, context.Data);
-            if (!context.Drugs.Matches(descriptions, ConceptIds.Quinine))
-            {
-                continue;
-            }
-
-            if (malariaDiagnosed || ReasonIs(context, order, ConceptIds.Malaria) || ReasonIs(context, order, ConceptIds.Babesiosis))
-            {
-                continue;
-            }
-
-            findings.Add(new Finding
-            {
-                RuleId = RuleId,
-                Target = order,
-                Values = new Dictionary<string, string> { ["drug"] = MedicationNames.Display(descriptions) },
-            });
-        }
-    }
-
-    private static bool ReasonIs(RuleContext context, Fhir.MedicationRequest order, string conceptId)
-    {
-        foreach (var reason in order.ReasonCode ?? [])
-        {
-            if (context.Conditions.MatchesCodeOrText(reason, conceptId))
-            {
-                return true;
-            }
+            return;
         }
 
-        return context.Conditions.MatchesCodeOrText(order.ReasonCodeableConcept, conceptId);
+        foreach (var order in context.Facts.JudgedOrders)
+        {
+            if (order.Is(ConceptIds.Quinine) && !order.Reasons.Any(r =>
+                    context.Conditions.MatchesCodeOrText(r, ConceptIds.Malaria) || context.Conditions.MatchesCodeOrText(r, ConceptIds.Babesiosis)))
+            {
+                findings.Add(new Finding { RuleId = RuleId, Target = order.Source, Values = RuleSupport.Values(("drug", order.Name)) });
+            }
+        }
     }
 }

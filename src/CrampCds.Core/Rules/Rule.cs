@@ -13,13 +13,8 @@ public sealed record RuleContext
     public required HookRequest Request { get; init; }
     public required PatientData Data { get; init; }
 
-    /// <summary>The medication drafts this hook judges (order hooks); empty for patient-view.</summary>
-    public required IReadOnlyList<MedicationRequest> JudgedOrders { get; init; }
-
     public required DrugTerminology Drugs { get; init; }
     public required ConditionTerminology Conditions { get; init; }
-    public required DateTimeOffset Now { get; init; }
-
     /// <summary>The facts derived once for this call.</summary>
     public required ClinicalFacts Facts { get; init; }
 
@@ -34,8 +29,11 @@ public sealed record Finding
 {
     public required string RuleId { get; init; }
 
-    /// <summary>Values for the <c>{placeholders}</c> in the rule's wording.</summary>
+    /// <summary>Values for the <c>{placeholders}</c> in the rule's wording (plain text; escaped in the Markdown detail).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Values the rule built as Markdown (lists), inserted into the detail as they are.</summary>
+    public IReadOnlyDictionary<string, string> MarkdownValues { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The draft order (or listed medication) the card is about: suggestions act on it.</summary>
     public Resource? Target { get; init; }

@@ -19,12 +19,12 @@ public static class RuleContentExtensions
         var limits = content.UnitThresholds![name];
         if (limits.TryGetValue(LabUnits.Key(lab.Unit), out var inReported))
         {
-            return lab.Value.CompareTo(inReported);
+            return lab.CompareWith(lab.Value, inReported);
         }
 
         if (lab.Canonical is { } canonical && limits.TryGetValue(LabUnits.Key(LabUnits.CanonicalUnit(lab.Analyte)), out var inCanonical))
         {
-            return canonical.CompareTo(inCanonical);
+            return lab.CompareWith(canonical, inCanonical);
         }
 
         return null;

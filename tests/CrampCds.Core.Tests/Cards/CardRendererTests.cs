@@ -19,7 +19,7 @@ public class CardRendererTests
     [Fact]
     public void A_card_carries_uuids_rule_id_and_content_version()
     {
-        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, "quinine sulfate 324 MG Oral Capsule"), Quinine);
+        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, "quinine sulfate 324 MG Oral Capsule"), Quinine, TestContent.Catalog.Globals);
 
         Guid.TryParse(card.Uuid, out _).Should().BeTrue();
         card.Suggestions.Should().ContainSingle().Which.Uuid.Should().NotBe(card.Uuid);
@@ -32,15 +32,31 @@ public class CardRendererTests
     [Fact]
     public void A_long_drug_name_never_makes_the_summary_reach_140_characters()
     {
-        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, new string('q', 300)), Quinine);
+        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, new string('q', 300)), Quinine, TestContent.Catalog.Globals);
 
         card.Summary.Length.Should().BeLessThan(140);
     }
 
     [Fact]
+    public void Free_text_names_are_escaped_in_the_markdown_detail_but_not_in_the_summary()
+    {
+        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, "quinine *bold* <script>"), Quinine, TestContent.Catalog.Globals);
+
+        card.Detail.Should().Contain(@"quinine \*bold\* &lt;script&gt;").And.NotContain("<script>");
+        card.Summary.Should().Contain("quinine *bold* <script>");
+    }
+
+    [Fact]
+    public void Thresholds_and_fact_settings_can_be_named_in_any_wording()
+    {
+        CardRenderer.Fill("{baclofen-dose.labelMaxMgPerDay} mg/day within {facts.currentLabDays} days", TestContent.Catalog.Globals)
+            .Should().Be("80 mg/day within 90 days");
+    }
+
+    [Fact]
     public void A_draft_without_an_id_gets_no_delete_suggestion_and_no_selection_behavior()
     {
-        var card = CardRenderer.Render(Finding(new MedicationRequest(), "quinine"), Quinine);
+        var card = CardRenderer.Render(Finding(new MedicationRequest(), "quinine"), Quinine, TestContent.Catalog.Globals);
 
         card.Suggestions.Should().BeNull();
         card.SelectionBehavior.Should().BeNull();
@@ -49,7 +65,7 @@ public class CardRendererTests
     [Fact]
     public void A_dstu2_order_is_deleted_by_its_own_resource_type()
     {
-        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "order-123", SourceType = "MedicationOrder" }, "quinine"), Quinine);
+        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "order-123", SourceType = "MedicationOrder" }, "quinine"), Quinine, TestContent.Catalog.Globals);
 
         card.Suggestions![0].Actions![0].ResourceId.Should().Be("MedicationOrder/order-123");
     }

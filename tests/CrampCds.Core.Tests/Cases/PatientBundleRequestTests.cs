@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CrampCds.Core.Cards;
 using CrampCds.Core.Cases;
 using CrampCds.Core.Rules;
 using CrampCds.TestSupport;
@@ -71,7 +72,7 @@ public class PatientBundleRequestTests
         card.Indicator.Should().Be(warningDrugs.Count > 0 ? "warning" : "info");
         foreach (var drug in warningDrugs.Concat(infoDrugs))
         {
-            card.Detail.Should().Contain(drug);
+            card.Detail.Should().Contain(Markdown.Escape(drug));
         }
     }
 
@@ -94,7 +95,7 @@ public class PatientBundleRequestTests
             card.Indicator.Should().Be("warning");
             foreach (var drug in drugs)
             {
-                card.Detail.Should().Contain(drug, file);
+                card.Detail.Should().Contain(Markdown.Escape(drug), file);
             }
         }
     }

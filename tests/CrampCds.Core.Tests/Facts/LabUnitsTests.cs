@@ -14,7 +14,7 @@ public class LabUnitsTests
     [InlineData("µmol/L", LabUnit.UmolPerL)]
     [InlineData("mL/min/{1.73_m2}", LabUnit.MlPerMinPer173M2)]
     [InlineData("mL/min/1.73 m2", LabUnit.MlPerMinPer173M2)]
-    [InlineData("mL/min", LabUnit.Unknown)]
+    [InlineData("mL/min", LabUnit.MlPerMin)]
     [InlineData("g/L", LabUnit.Unknown)]
     [InlineData("", LabUnit.Unknown)]
     [InlineData(null, LabUnit.Unknown)]

@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace CrampCds.Core.Cards;
+
+/// <summary>Text from orders and labs (free text included) placed in a card's Markdown detail.</summary>
+public static class Markdown
+{
+    /// <summary>Escapes the characters Markdown (and the raw HTML some EHRs render) would interpret.</summary>
+    public static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '|' or '~':
+                    escaped.Append('\\').Append(c);
+                    break;
+                case '<':
+                    escaped.Append("&lt;");
+                    break;
+                case '>':
+                    escaped.Append("&gt;");
+                    break;
+                case '\r' or '\n':
+                    escaped.Append(' ');
+                    break;
+                default:
+                    escaped.Append(c);
+                    break;
+            }
+        }
+
+        return escaped.ToString();
+    }
+}
