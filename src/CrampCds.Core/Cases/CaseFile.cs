@@ -25,7 +25,10 @@ public sealed record CaseFile(string Path, string Description, JsonObject Reques
 
     /// <summary>Runs the case through the same path as the service (bind, prefetch data, evaluate) at <paramref name="now"/>.</summary>
     public HookResult Run(CardCatalog catalog, HookEvaluator evaluator, DateTimeOffset now) =>
-        Evaluate(CaseDates.Resolve(Request.ToJsonString(), now), catalog, evaluator);
+        Evaluate(CaseDates.Resolve(Request.ToJsonString(Literal), now), catalog, evaluator);
+
+    // Keeps "+" in "${today+2d}" as written (the default encoder would turn it into \u002B).
+    private static readonly JsonSerializerOptions Literal = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Evaluates a hook request body offline, from its prefetch; the hook decides the service.</summary>
     public static HookResult Evaluate(string body, CardCatalog catalog, HookEvaluator evaluator)

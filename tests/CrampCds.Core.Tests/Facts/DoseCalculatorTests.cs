@@ -138,4 +138,38 @@ public class DoseCalculatorTests
     {
         Strength.FromRxNormName(name).Should().BeNull();
     }
+
+    [Theory]
+    [InlineData(1, 0.0000000000000000000000000001, "s", 5)]
+    [InlineData(1, 1e27, "a", 5)]
+    [InlineData(1000000, 1, "s", 5)]
+    [InlineData(3, 1, "d", 1e26)]
+    [InlineData(-2, 1, "d", 5)]
+    [InlineData(0, 1, "d", 5)]
+    public void Absurd_doses_and_timings_are_not_assessable_and_never_throw(int frequency, double period, string unit, double mg)
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = frequency, Period = (decimal)period, PeriodUnit = unit } },
+            DoseQuantity = new Quantity { Value = (decimal)mg, Code = "mg" },
+        };
+
+        var dose = DoseCalculator.Compute([dosage], null);
+
+        dose.IsAssessable.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_titration_counts_at_its_highest_step_and_concurrent_instructions_add_up()
+    {
+        Dosage Step(int? sequence, int mg, int times) => new()
+        {
+            Sequence = sequence,
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = times, Period = 1, PeriodUnit = "d" } },
+            DoseQuantity = new Quantity { Value = mg, Code = "mg" },
+        };
+
+        DoseCalculator.Compute([Step(1, 5, 3), Step(2, 10, 3)], null).MgPerDay.Should().Be(30);
+        DoseCalculator.Compute([Step(null, 5, 1), Step(null, 10, 1)], null).MgPerDay.Should().Be(15);
+    }
 }

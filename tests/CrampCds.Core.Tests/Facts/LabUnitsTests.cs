@@ -45,4 +45,10 @@ public class LabUnitsTests
     {
         LabUnits.ToCanonical(analyte, 1m, unit).Should().BeNull();
     }
+
+    [Fact]
+    public void A_value_too_large_to_convert_gives_no_canonical_value_instead_of_an_error()
+    {
+        LabUnits.ToCanonical(Analyte.Creatinine, 1e26m, LabUnit.MmolPerL).Should().BeNull();
+    }
 }
