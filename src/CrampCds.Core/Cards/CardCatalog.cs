@@ -165,6 +165,41 @@ public sealed class CardCatalog
             WarnUnreviewed(facts.Review, factsFile, check);
         }
 
+        if (services is not null && labs is not null)
+        {
+            // The labs each template asks for are the labs the rules read.
+            foreach (var code in labs.Analytes.SelectMany(a => a.Codes))
+            {
+                foreach (var service in services.Services)
+                {
+                    check.That(service.Prefetch.TryGetValue(PrefetchKeys.Labs, out var template) && template.Contains("|" + code.Code, StringComparison.Ordinal),
+                        servicesFile, $"service '{service.Id}': the labs prefetch does not ask for LOINC {code.Code} ({labsFile} lists it)");
+                }
+            }
+        }
+
+        if (rules.TryGetValue(DataUnavailableId, out var dataCard))
+        {
+            var keys = PrefetchKeys.All.Select(PrefetchKeys.KeyOf).Concat(Enum.GetNames<DataGapReason>().Select(r => "reason." + r)).Append("checks.none");
+            foreach (var key in keys)
+            {
+                check.That(dataCard.Labels?.ContainsKey(key) == true, Path.Combine(rulesDirectory, DataUnavailableId + ".json"), $"labels.{key} is missing; the data card needs it");
+            }
+        }
+
+        if (facts is not null)
+        {
+            var globals = BuildGlobals(rules, facts);
+            foreach (var rule in rules.Values)
+            {
+                var texts = new[] { rule.Summary, rule.Detail }.Concat(rule.Labels?.Values ?? []).Concat((rule.Suggestions ?? []).SelectMany(s => new[] { s.Label, s.ActionDescription }));
+                foreach (var name in texts.SelectMany(Placeholders).Where(n => n.Contains('.', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+                {
+                    check.That(globals.ContainsKey(name), Path.Combine(rulesDirectory, rule.Id + ".json"), $"{{{name}}} names no threshold or fact setting");
+                }
+            }
+        }
+
         if (check.HasErrors || services is null || medications is null || conditions is null || labs is null || facts is null)
         {
             return (null, check.Problems);
@@ -368,6 +403,22 @@ public sealed class CardCatalog
         foreach (var id in required)
         {
             check.That(ids.Contains(id), file, $"{kind} '{id}' is missing; the rules need it");
+        }
+    }
+
+    private static IEnumerable<string> Placeholders(string text)
+    {
+        var position = 0;
+        while ((position = text.IndexOf('{', position)) >= 0)
+        {
+            var close = text.IndexOf('}', position);
+            if (close < 0)
+            {
+                yield break;
+            }
+
+            yield return text.Substring(position + 1, close - position - 1);
+            position = close + 1;
         }
     }
 

@@ -120,6 +120,36 @@ public sealed class CardCatalogTests : IDisposable
     }
 
     [Fact]
+    public void A_placeholder_naming_no_threshold_is_refused()
+    {
+        Edit("rules/baclofen-dose-unknown.json", rule => rule["detail"] = "at most {baclofen-dose.noSuchLimit} mg/day");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*baclofen-dose-unknown.json*noSuchLimit*");
+    }
+
+    [Fact]
+    public void Every_data_category_and_reason_needs_its_label_on_the_data_card()
+    {
+        Edit("rules/data-unavailable.json", rule => rule["labels"]!.AsObject().Remove("reason.Timeout"));
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*data-unavailable.json*reason.Timeout*");
+    }
+
+    [Fact]
+    public void A_lab_code_the_prefetch_does_not_ask_for_is_refused()
+    {
+        Edit("services.json", file => file["services"]![1]!["prefetch"]!["labs"] = file["services"]![1]!["prefetch"]!["labs"]!.GetValue<string>().Replace("http://loinc.org|2601-3,", "", StringComparison.Ordinal));
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*services.json*crampcds-order-select*2601-3*");
+    }
+
+    [Fact]
     public void A_missing_folder_names_the_setting_to_fix()
     {
         var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.Rules);
