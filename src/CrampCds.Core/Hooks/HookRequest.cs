@@ -47,6 +47,12 @@ public sealed record HookContext
     /// <summary>order-select / order-sign: the draft orders, resolved from the context's Bundle.</summary>
     public IReadOnlyList<Resource> DraftOrders { get; init; } = [];
 
+    /// <summary>
+    /// Each draft order's JSON as sent, by "Type/id": a suggestion that updates a draft rewrites only what it
+    /// changes and keeps the rest (requester, dispense, notes) the read model does not hold.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DraftJson { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Root-level primitive context fields, the only ones prefetch tokens may name.</summary>
     public IReadOnlyDictionary<string, string> TokenValues { get; init; } = new Dictionary<string, string>();
 }

@@ -120,9 +120,11 @@ public static class HookRequestParser
 
         IReadOnlyList<Resource> drafts = [];
         IReadOnlyList<string> selections = [];
+        var draftJson = new Dictionary<string, string>(StringComparer.Ordinal);
         if (HookNames.IsOrderHook(hook))
         {
             drafts = ReadDraftOrders(context, errors) ?? [];
+            KeepDraftJson(context, draftJson);
             if (hook == HookNames.OrderSelect)
             {
                 selections = ReadSelections(context, drafts, errors);
@@ -137,9 +139,29 @@ public static class HookRequestParser
                 UserId = OptionalString(context, "userId"),
                 EncounterId = OptionalString(context, "encounterId"),
                 DraftOrders = drafts,
+                DraftJson = draftJson,
                 Selections = selections,
                 TokenValues = tokens,
             };
+    }
+
+    private static void KeepDraftJson(JsonElement context, Dictionary<string, string> draftJson)
+    {
+        if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
+            || !bundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
+                && resource.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
+                && resource.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                draftJson[$"{type.GetString()}/{id.GetString()}"] = resource.GetRawText();
+            }
+        }
     }
 
     private static List<Resource>? ReadDraftOrders(JsonElement context, List<RequestError> errors)

@@ -108,7 +108,13 @@ public sealed class BaclofenDoseRule : IRule
                         {
                             Type = "update",
                             Description = "",
-                            Resource = SuggestedResources.Rewrite((MedicationRequest)order.Source, content.Product!, timesPerDay, safeStart, context.Request.Context.PatientId),
+                            Resource = SuggestedResources.Rewrite(
+                                (MedicationRequest)order.Source,
+                                context.Request.Context.DraftJson.GetValueOrDefault($"{order.Source.TypeName}/{order.Source.Id}"),
+                                content.Product!,
+                                timesPerDay,
+                                safeStart,
+                                context.Request.Context.PatientId),
                         }],
                     }
                     : null,

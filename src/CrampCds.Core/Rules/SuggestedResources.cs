@@ -26,7 +26,7 @@ public static class SuggestedResources
     /// The draft order rewritten to another product and schedule (one unit per dose), in the draft's own
     /// FHIR version: DSTU2 MedicationOrder, STU3 (dose on the dosage) or R4 (doseAndRate).
     /// </summary>
-    public static JsonObject Rewrite(MedicationRequest draft, SuggestedProduct product, int timesPerDay, string doseText, string patientId)
+    public static JsonObject Rewrite(MedicationRequest draft, string? draftJson, SuggestedProduct product, int timesPerDay, string doseText, string patientId)
     {
         var dstu2 = draft.SourceType == "MedicationOrder";
         var stu3 = !dstu2 && draft.DosageInstruction?.Any(d => d.DoseQuantity is not null || d.DoseRange is not null) == true;
@@ -42,6 +42,22 @@ public static class SuggestedResources
             dosage["doseAndRate"] = new JsonArray(new JsonObject { ["doseQuantity"] = dose });
         }
 
+        var medication = new JsonObject
+        {
+            ["coding"] = new JsonArray(new JsonObject { ["system"] = CodeSystems.RxNorm, ["code"] = product.Code, ["display"] = product.Display }),
+            ["text"] = product.Display,
+        };
+
+        // The draft as sent, with only the medication and the dosage replaced: nothing else of the order is lost.
+        if (draftJson is not null && JsonNode.Parse(draftJson) is JsonObject original)
+        {
+            original.Remove("medicationReference");
+            original.Remove("medicationCodeableConcept");
+            original["medicationCodeableConcept"] = medication;
+            original["dosageInstruction"] = new JsonArray(dosage);
+            return original;
+        }
+
         var resource = new JsonObject
         {
             ["resourceType"] = draft.TypeName,
@@ -53,11 +69,7 @@ public static class SuggestedResources
             resource["intent"] = draft.Intent ?? "order";
         }
 
-        resource["medicationCodeableConcept"] = new JsonObject
-        {
-            ["coding"] = new JsonArray(new JsonObject { ["system"] = CodeSystems.RxNorm, ["code"] = product.Code, ["display"] = product.Display }),
-            ["text"] = product.Display,
-        };
+        resource["medicationCodeableConcept"] = medication;
         resource[dstu2 ? "patient" : "subject"] = FhirJsonWriter.ToNode(draft.Subject ?? draft.Patient) ?? new JsonObject { ["reference"] = $"Patient/{patientId}" };
         if ((draft.AuthoredOn ?? draft.DateWritten) is { } written)
         {
@@ -80,13 +92,18 @@ public static class SuggestedResources
     /// <summary>An active order marked stopped, with what the read model holds of it.</summary>
     public static JsonObject Stopped(MedicationRequest order, string patientId)
     {
+        var dstu2 = order.SourceType == "MedicationOrder";
         var resource = new JsonObject
         {
             ["resourceType"] = order.TypeName,
             ["id"] = order.Id,
             ["status"] = "stopped",
-            ["intent"] = order.Intent ?? "order",
         };
+        if (!dstu2)
+        {
+            resource["intent"] = order.Intent ?? "order";
+        }
+
         if (FhirJsonWriter.ToNode(order.MedicationCodeableConcept) is { } concept)
         {
             resource["medicationCodeableConcept"] = concept;
@@ -96,10 +113,10 @@ public static class SuggestedResources
             resource["medicationReference"] = reference;
         }
 
-        resource["subject"] = FhirJsonWriter.ToNode(order.Subject ?? order.Patient) ?? new JsonObject { ["reference"] = $"Patient/{patientId}" };
-        if (order.AuthoredOn is { } authored)
+        resource[dstu2 ? "patient" : "subject"] = FhirJsonWriter.ToNode(order.Subject ?? order.Patient) ?? new JsonObject { ["reference"] = $"Patient/{patientId}" };
+        if ((order.AuthoredOn ?? order.DateWritten) is { } authored)
         {
-            resource["authoredOn"] = authored;
+            resource[dstu2 ? "dateWritten" : "authoredOn"] = authored;
         }
 
         if (FhirJsonWriter.ToArray(order.ReasonCode) is { } reasons)

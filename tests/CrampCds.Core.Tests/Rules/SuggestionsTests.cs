@@ -34,6 +34,28 @@ public class SuggestionsTests
     }
 
     [Fact]
+    public void Safe_start_keeps_everything_else_the_draft_said()
+    {
+        const string Extra = """
+            ,"requester":{"reference":"Practitioner/dr-1"},"encounter":{"reference":"Encounter/e-9"},
+            "dispenseRequest":{"numberOfRepeatsAllowed":2},"note":[{"text":"take with food"}],
+            "reasonCode":[{"coding":[{"system":"http://snomed.info/sct","code":"449918009"}]}],
+            "dosageInstruction":[{"timing":{"repeat":{"frequency":3,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":2,"code":"{pill}"}}]}]
+            """;
+        var request = Requests.OrderHook("order-sign", [Requests.CodedDraft("d1", Requests.BaclofenCoding, Extra)],
+            prefetch: """{"patient":{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1980-01-01"},"medicationRequests":null,"medicationStatements":null,"labs":null,"conditions":null}""");
+
+        var resource = Evaluate(request).Single(c => c.RuleId == "baclofen-dose").Suggestions!.Single().Actions!.Single().Resource!;
+
+        ((string?)resource["requester"]!["reference"]).Should().Be("Practitioner/dr-1");
+        ((string?)resource["encounter"]!["reference"]).Should().Be("Encounter/e-9");
+        ((int)resource["dispenseRequest"]!["numberOfRepeatsAllowed"]!).Should().Be(2);
+        ((string?)resource["note"]![0]!["text"]).Should().Be("take with food");
+        ((string?)resource["medicationCodeableConcept"]!["coding"]![0]!["code"]).Should().Be("430902");
+        ((int)resource["dosageInstruction"]![0]!["timing"]!["repeat"]!["frequency"]!).Should().Be(2);
+    }
+
+    [Fact]
     public void Safe_start_without_cramps_is_three_times_daily()
     {
         var card = Card("baclofen-dose/in-older-adult-10mg-per-dose.json", "baclofen-dose");
