@@ -14,6 +14,7 @@ public static class CdsHooksAuthentication
     public static IServiceCollection AddCdsHooksAuthentication(this IServiceCollection services)
     {
         services.AddHttpClient(JwksCache.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<JwksCache>();
         services.AddSingleton<IReplayCache, InMemoryReplayCache>();

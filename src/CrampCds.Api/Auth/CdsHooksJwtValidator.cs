@@ -94,41 +94,42 @@ public sealed class CdsHooksJwtValidator(JwksCache jwks, IReplayCache replays, C
         return result.IsValid ? null : "signature";
     }
 
+    // Times compare as Unix seconds: a claim far outside the calendar is refused, never an overflow.
     private string? CheckClaims(JsonWebToken jwt, string audience)
     {
-        var now = time.GetUtcNow();
-        var skew = TimeSpan.FromSeconds(options.Auth.ClockSkewSeconds);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        long skew = options.Auth.ClockSkewSeconds;
         if (!jwt.Audiences.Any(a => SameUrl(a, audience)))
         {
             return "aud";
         }
 
-        if (!TryGetTime(jwt, "exp", out var expires))
+        if (!TryGetSeconds(jwt, "exp", out var expires))
         {
             return "exp-missing";
         }
 
-        if (expires + skew < now)
+        if (expires < now - skew)
         {
             return "expired";
         }
 
-        if (!TryGetTime(jwt, "iat", out var issued))
+        if (!TryGetSeconds(jwt, "iat", out var issued))
         {
             return "iat-missing";
         }
 
-        if (issued - skew > now)
+        if (issued > now + skew)
         {
             return "iat-future";
         }
 
-        if (TryGetTime(jwt, "nbf", out var notBefore) && notBefore - skew > now)
+        if (TryGetSeconds(jwt, "nbf", out var notBefore) && notBefore > now + skew)
         {
             return "not-yet-valid";
         }
 
-        if ((expires - issued).TotalSeconds > options.Auth.MaxTokenLifetimeSeconds)
+        if ((decimal)expires - issued > options.Auth.MaxTokenLifetimeSeconds)
         {
             return "lifetime";
         }
@@ -138,24 +139,24 @@ public sealed class CdsHooksJwtValidator(JwksCache jwks, IReplayCache replays, C
             return "jti-missing";
         }
 
-        return replays.TryRegister(jwt.Issuer, jwt.Id, expires + skew) ? null : "replayed";
+        // exp is now within a token lifetime of the present, so it converts safely.
+        return replays.TryRegister(jwt.Issuer, jwt.Id, DateTimeOffset.FromUnixTimeSeconds(expires + skew)) ? null : "replayed";
     }
 
-    private static bool TryGetTime(JsonWebToken jwt, string claim, out DateTimeOffset value)
+    private static bool TryGetSeconds(JsonWebToken jwt, string claim, out long value)
     {
-        if (jwt.TryGetPayloadValue<long>(claim, out var seconds))
+        if (jwt.TryGetPayloadValue<long>(claim, out value))
         {
-            value = DateTimeOffset.FromUnixTimeSeconds(seconds);
             return true;
         }
 
-        if (jwt.TryGetPayloadValue<double>(claim, out var fractional))
+        if (jwt.TryGetPayloadValue<double>(claim, out var fractional) && fractional is > -1e15 and < 1e15)
         {
-            value = DateTimeOffset.FromUnixTimeMilliseconds((long)(fractional * 1000));
+            value = (long)fractional;
             return true;
         }
 
-        value = default;
+        value = 0;
         return false;
     }
 

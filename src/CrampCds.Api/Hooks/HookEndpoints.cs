@@ -15,6 +15,7 @@ public static class HookEndpoints
         services.AddSingleton<FhirResilience>();
         services.AddTransient<FhirResilienceHandler>();
         services.AddHttpClient<FhirClient>(FhirClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers() // their request lines carry patient ids and, at Trace, the bearer token
             .AddHttpMessageHandler<FhirResilienceHandler>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
