@@ -12,7 +12,7 @@ builder.Services.AddClinicalContent();
 builder.Services.AddHookServices();
 builder.Services.AddCdsHooksAuthentication();
 builder.Services.AddCrampCdsRateLimits();
-builder.Services.AddCrampCdsObservability();
+builder.Services.AddCrampCdsObservability(builder.Configuration);
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

@@ -92,6 +92,8 @@ public static class HookEndpoints
         }
 
         using var scope = logger.HookCall(service.ServiceId, request.Hook, Truncate(request.HookInstance));
+        using var span = Core.Telemetry.HookActivities.Source.StartActivity("hook");
+        span?.SetTag("crampcds.service", service.ServiceId);
         var result = await service.HandleAsync(request, cancellationToken);
         foreach (var (ruleId, error) in result.FailedRules)
         {
@@ -115,6 +117,7 @@ public static class HookEndpoints
             }
         }
 
+        span?.SetTag("crampcds.cards", result.Cards.Count);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.CardsIssued(service.ServiceId, result.Cards.Count, string.Join(",", result.Cards.Select(c => c.RuleId)), (long)time.GetElapsedTime(started).TotalMilliseconds);

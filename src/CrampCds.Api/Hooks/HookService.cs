@@ -24,7 +24,13 @@ public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator eva
             return HookResult.NoCards;
         }
 
-        var data = await gatherer.GatherAsync(request, catalog.ServicesById[serviceId], cancellationToken);
+        Core.Data.PatientData data;
+        using (var gather = Core.Telemetry.HookActivities.Source.StartActivity("gather"))
+        {
+            data = await gatherer.GatherAsync(request, catalog.ServicesById[serviceId], cancellationToken);
+            gather?.SetTag("crampcds.gaps", data.Gaps.Count);
+        }
+
         return evaluator.Evaluate(request, data);
     }
 }

@@ -1,12 +1,24 @@
 using CrampCds.Core.Cards;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CrampCds.Api.Observability;
 
 public static class ObservabilityEndpoints
 {
-    public static IServiceCollection AddCrampCdsObservability(this IServiceCollection services)
+    public static IServiceCollection AddCrampCdsObservability(this IServiceCollection services, IConfiguration configuration)
     {
+        // Traces go out by OTLP only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.AddSingleton(_ => OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("crampcds"))
+                .AddSource(Core.Telemetry.HookActivities.SourceName, "System.Net.Http")
+                .AddOtlpExporter()
+                .Build());
+        }
+
         services.AddSingleton<PrometheusRegistry>();
         services.AddSingleton<CrampCdsMetrics>();
         services.AddHealthChecks()
@@ -17,6 +29,9 @@ public static class ObservabilityEndpoints
     /// <summary>/health/live (the process answers), /health/ready (cds-cards loaded), /metrics: every environment, no auth.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
+        // Resolving it starts the exporter (and the host disposes it, flushing, on shutdown).
+        app.ServiceProvider.GetService<TracerProvider>();
+
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapGet("/metrics", (PrometheusRegistry registry) => Results.Text(registry.Render(), "text/plain; version=0.0.4; charset=utf-8"));

@@ -4,6 +4,7 @@ using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
 using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
+using CrampCds.Core.Telemetry;
 
 namespace CrampCds.Core.Rules;
 
@@ -67,13 +68,17 @@ public sealed class HookEvaluator
         }
 
         var now = _time.GetUtcNow();
+        using var factsSpan = HookActivities.Source.StartActivity("facts");
+        var facts = FactsBuilder.Build(request, data, _catalog, now, _requireCrampContext);
+        factsSpan?.Stop();
+        using var rulesSpan = HookActivities.Source.StartActivity("rules");
         var context = new RuleContext
         {
             Request = request,
             Data = data,
             Drugs = _catalog.Drugs,
             Conditions = _catalog.Conditions,
-            Facts = FactsBuilder.Build(request, data, _catalog, now, _requireCrampContext),
+            Facts = facts,
             Catalog = _catalog,
         };
 
@@ -93,6 +98,10 @@ public sealed class HookEvaluator
                 failed.Add((rule.Id, ex));
             }
         }
+
+        rulesSpan?.SetTag("crampcds.findings", findings.Count);
+        rulesSpan?.Stop();
+        using var renderSpan = HookActivities.Source.StartActivity("render");
 
         // Most severe first, for EHRs that show cards in the order given; rule order breaks ties.
         var cards = findings
