@@ -1,5 +1,6 @@
 using CrampCds.Api.Auth;
 using CrampCds.Api.Discovery;
+using CrampCds.Api.Feedback;
 using CrampCds.Api.Hooks;
 using CrampCds.Api.Infrastructure;
 using CrampCds.Api.Observability;
@@ -11,6 +12,7 @@ builder.Services.AddCrampCdsOptions(builder.Configuration);
 builder.Services.AddClinicalContent();
 builder.Services.AddHookServices();
 builder.Services.AddCdsHooksAuthentication();
+builder.Services.AddFeedback();
 builder.Services.AddCrampCdsRateLimits();
 builder.Services.AddCrampCdsObservability(builder.Configuration);
 builder.Services.AddProblemDetails();
@@ -28,5 +30,6 @@ app.UseRouting();
 app.MapObservability();
 app.MapDiscovery();
 app.MapHooks();
+app.MapFeedback();
 
 app.Run();

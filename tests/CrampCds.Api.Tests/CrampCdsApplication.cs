@@ -11,6 +11,7 @@ namespace CrampCds.Api.Tests;
 public sealed class CrampCdsApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _database;
 
     /// <param name="allowedFhirServer">The FHIR server to allowlist (CrampCds:Fhir:AllowedServers:0), usually a <c>FhirStub</c>.</param>
     /// <param name="settings">Configuration overrides, e.g. <c>("CrampCds:Fhir:TimeoutMs", "500")</c>.</param>
@@ -18,6 +19,11 @@ public sealed class CrampCdsApplication : WebApplicationFactory<Program>
     {
         _settings["CrampCds:Cards:Path"] = RepoPaths.CdsCards;
         _settings["CrampCds:Fhir:AllowHttp"] = "true";
+
+        // Each app its own store, so tests share nothing.
+        _database = Path.Combine(Path.GetTempPath(), $"crampcds-test-{Guid.NewGuid():N}.db");
+        _settings["ConnectionStrings:Feedback"] = $"Data Source={_database}";
+        _settings["CrampCds:Feedback:PatientHashKey"] = "test-patient-hash-key";
 
         // Production defaults otherwise; authentication and rate limits have their own tests.
         _settings["CrampCds:Auth:RequireJwt"] = "false";
@@ -31,6 +37,21 @@ public sealed class CrampCdsApplication : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+    }
+
+    /// <summary>The SQLite file this app's store writes to.</summary>
+    public string DatabasePath => _database;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

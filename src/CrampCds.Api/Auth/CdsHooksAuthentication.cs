@@ -17,7 +17,6 @@ public static class CdsHooksAuthentication
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<JwksCache>();
-        services.AddSingleton<IReplayCache, InMemoryReplayCache>();
         services.AddSingleton<CdsHooksJwtValidator>();
         return services;
     }

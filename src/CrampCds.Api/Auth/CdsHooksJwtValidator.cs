@@ -68,7 +68,16 @@ public sealed class CdsHooksJwtValidator(JwksCache jwks, IReplayCache replays, C
             return JwtCheck.Refused(signature);
         }
 
-        return CheckClaims(jwt, audience) is { } failure ? JwtCheck.Refused(failure) : new JwtCheck(issuer.Issuer, null);
+        if (CheckClaims(jwt, audience) is { } failure)
+        {
+            return JwtCheck.Refused(failure);
+        }
+
+        // exp is now within a token lifetime of the present, so it converts safely.
+        var expires = DateTimeOffset.FromUnixTimeSeconds((TryGetSeconds(jwt, "exp", out var exp) ? exp : 0) + options.Auth.ClockSkewSeconds);
+        return await replays.TryRegisterAsync(jwt.Issuer, jwt.Id, expires, cancellationToken)
+            ? new JwtCheck(issuer.Issuer, null)
+            : JwtCheck.Refused("replayed");
     }
 
     private async Task<string?> CheckSignatureAsync(string token, JsonWebToken jwt, TrustedIssuerOptions issuer, bool unknownKid, CancellationToken cancellationToken)
@@ -134,13 +143,7 @@ public sealed class CdsHooksJwtValidator(JwksCache jwks, IReplayCache replays, C
             return "lifetime";
         }
 
-        if (string.IsNullOrWhiteSpace(jwt.Id))
-        {
-            return "jti-missing";
-        }
-
-        // exp is now within a token lifetime of the present, so it converts safely.
-        return replays.TryRegister(jwt.Issuer, jwt.Id, DateTimeOffset.FromUnixTimeSeconds(expires + skew)) ? null : "replayed";
+        return string.IsNullOrWhiteSpace(jwt.Id) ? "jti-missing" : null;
     }
 
     private static bool TryGetSeconds(JsonWebToken jwt, string claim, out long value)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CrampCds.Api.Infrastructure;
 
 namespace CrampCds.Api.Auth;
 
@@ -6,12 +7,15 @@ namespace CrampCds.Api.Auth;
 public interface IReplayCache
 {
     /// <summary>False when this issuer's <paramref name="jti"/> was already seen and has not expired.</summary>
-    bool TryRegister(string issuer, string jti, DateTimeOffset expiresAt);
+    ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }
 
 /// <summary>The replica's own memory (the feedback store takes over when several replicas share one).</summary>
 public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
 {
+    public ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryRegister(issuer, jti, expiresAt));
+
     private const int SweepEvery = 1024;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private int _registrations;
@@ -48,6 +52,27 @@ public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
             {
                 return true;
             }
+        }
+    }
+}
+
+/// <summary>
+/// The replay cache in the shared store, so a token replayed to another replica is refused too; the
+/// replica's memory takes over while the store is unreachable (and still checks what it has seen).
+/// </summary>
+public sealed class StoreReplayCache(Feedback.FeedbackStore store, InMemoryReplayCache memory, ILogger<StoreReplayCache> logger) : IReplayCache
+{
+    public async ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var fresh = memory.TryRegister(issuer, jti, expiresAt);
+        try
+        {
+            return await store.TryRegisterJtiAsync(issuer, jti, expiresAt, cancellationToken) && fresh;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            logger.StoreUnavailable("JWT replay cache", ex.GetType().Name);
+            return fresh;
         }
     }
 }

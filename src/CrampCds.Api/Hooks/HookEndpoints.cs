@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CrampCds.Api.Feedback;
 using CrampCds.Api.Fhir;
 using CrampCds.Api.Infrastructure;
 using CrampCds.Api.Observability;
@@ -46,6 +47,7 @@ public static class HookEndpoints
         FrozenDictionary<string, IHookService> services,
         CrampCdsOptions options,
         CrampCdsMetrics metrics,
+        CardLog cardLog,
         ILoggerFactory loggers,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -57,7 +59,7 @@ public static class HookEndpoints
             return Problems.NotFound($"No CDS service '{Truncate(id)}' here; GET /cds-services lists them.");
         }
 
-        var (result, status) = await AnswerAsync(service, httpRequest, options, metrics, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
+        var (result, status) = await AnswerAsync(service, httpRequest, options, metrics, cardLog, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
         metrics.HookRequests.Inc(service.ServiceId, service.Hook, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         metrics.HookDuration.Observe(time.GetElapsedTime(started).TotalSeconds, service.ServiceId);
         return result;
@@ -68,6 +70,7 @@ public static class HookEndpoints
         HttpRequest httpRequest,
         CrampCdsOptions options,
         CrampCdsMetrics metrics,
+        CardLog cardLog,
         ILogger logger,
         TimeProvider time,
         long started,
@@ -118,6 +121,7 @@ public static class HookEndpoints
         }
 
         span?.SetTag("crampcds.cards", result.Cards.Count);
+        await cardLog.RecordAsync(service.ServiceId, request.HookInstance, request.Context.PatientId, result.Cards, cancellationToken);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.CardsIssued(service.ServiceId, result.Cards.Count, string.Join(",", result.Cards.Select(c => c.RuleId)), (long)time.GetElapsedTime(started).TotalMilliseconds);

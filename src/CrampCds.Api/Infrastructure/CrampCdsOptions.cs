@@ -13,6 +13,25 @@ public sealed class CrampCdsOptions
     public PatientViewOptions PatientView { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();
+    public FeedbackOptions Feedback { get; set; } = new();
+}
+
+public sealed class FeedbackOptions
+{
+    /// <summary>"sqlite" (one replica) or "postgres" (several replicas share it). Connection: ConnectionStrings:Feedback.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Rows older than this are purged.</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    /// <summary>The HMAC key for the patient-id hash the card log keeps (never the id itself).</summary>
+    public string? PatientHashKey { get; set; }
+
+    /// <summary>How long an override with a snoozing reason silences the same rule for the same patient.</summary>
+    public int SnoozeDays { get; set; } = 90;
+
+    /// <summary>Cards buffered for the log before a request writes its own.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
 }
 
 public sealed class AuthOptions

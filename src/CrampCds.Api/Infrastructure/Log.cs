@@ -59,4 +59,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Rule {RuleId} failed ({ErrorType}); its cards were left out. {StackTrace}")]
     public static partial void RuleFailed(this ILogger logger, string ruleId, string errorType, string stackTrace);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Card log queue full: {CardCount} cards written on the request path")]
+    public static partial void CardLogOverflow(this ILogger logger, int cardCount);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "The store is unavailable for the {Purpose}: {Error}")]
+    public static partial void StoreUnavailable(this ILogger logger, string purpose, string error);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Information, Message = "Feedback for {Service}: {Items} items, {Stored} new, {UnknownCards} for unknown cards")]
+    public static partial void FeedbackStored(this ILogger logger, string service, int items, int stored, int unknownCards);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Information, Message = "Store ready ({Provider})")]
+    public static partial void StoreReady(this ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "Retention: {Rows} rows older than {Days} days purged")]
+    public static partial void Purged(this ILogger logger, int rows, int days);
 }

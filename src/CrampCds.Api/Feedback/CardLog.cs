@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using CrampCds.Api.Infrastructure;
+using CrampCds.Core.Cards;
+
+namespace CrampCds.Api.Feedback;
+
+/// <summary>The keyed hash the store keeps instead of the patient id (HMAC-SHA256 with CrampCds:Feedback:PatientHashKey).</summary>
+public sealed class PatientHasher(CrampCdsOptions options)
+{
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Feedback.PatientHashKey ?? "");
+
+    public string Hash(string patientId) => Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(patientId)));
+}
+
+/// <summary>
+/// The issued-card log, off the request's hot path: cards go to a bounded queue that a background writer
+/// drains in batches. When the queue is full the request writes its own cards, so none is dropped.
+/// </summary>
+public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsOptions options, TimeProvider time, ILogger<CardLog> logger)
+{
+    private readonly Channel<IssuedCard> _queue = Channel.CreateBounded<IssuedCard>(new BoundedChannelOptions(Math.Max(1, options.Feedback.QueueCapacity))
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    public ChannelReader<IssuedCard> Reader => _queue.Reader;
+
+    public async Task RecordAsync(string serviceId, string hookInstance, string patientId, IReadOnlyList<Card> cards, CancellationToken cancellationToken)
+    {
+        if (cards.Count == 0)
+        {
+            return;
+        }
+
+        var hash = hasher.Hash(patientId);
+        var now = time.GetUtcNow();
+        List<IssuedCard>? overflow = null;
+        foreach (var card in cards)
+        {
+            var issued = new IssuedCard(
+                card.Uuid,
+                serviceId,
+                card.RuleId,
+                card.Extension?.GetValueOrDefault(CardRenderer.ContentVersionExtension) ?? "",
+                card.Indicator,
+                hookInstance,
+                hash,
+                card.Suggestions?.Select(s => s.Uuid).ToList() ?? [],
+                now);
+            if (!_queue.Writer.TryWrite(issued))
+            {
+                (overflow ??= []).Add(issued);
+            }
+        }
+
+        if (overflow is not null)
+        {
+            logger.CardLogOverflow(overflow.Count);
+            try
+            {
+                await store.RecordCardsAsync(overflow, cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            {
+                // The cards are still served; only their log entries are lost, and said so.
+                logger.StoreUnavailable("card log (queue full)", ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>No more cards will come (shutdown): the writer drains what is left.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+}
+
+/// <summary>Drains the card log into the store in batches; keeps a batch that failed and tries it again.</summary>
+public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider time, ILogger<CardLogWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private readonly List<IssuedCard> _batch = new(BatchSize);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = _batch;
+        var reader = log.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < BatchSize && reader.TryRead(out var card))
+                {
+                    batch.Add(card);
+                }
+
+                await WriteAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: StopAsync drains the rest.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Complete();
+        await base.StopAsync(cancellationToken);
+        var rest = new List<IssuedCard>(_batch);
+        _batch.Clear();
+        while (log.Reader.TryRead(out var card))
+        {
+            rest.Add(card);
+        }
+
+        if (rest.Count > 0)
+        {
+            try
+            {
+                await store.RecordCardsAsync(rest, cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException or OperationCanceledException)
+            {
+                logger.StoreUnavailable($"card log at shutdown ({rest.Count} cards not written)", ex.GetType().Name);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<IssuedCard> batch, CancellationToken stoppingToken)
+    {
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await store.RecordCardsAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            {
+                // The store is unreachable: keep the batch (the queue buffers the rest) and try again shortly.
+                logger.StoreUnavailable("card log", ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+}
