@@ -31,6 +31,12 @@ public static class FeedbackParser
 
     public static (IReadOnlyList<FeedbackItem>? Items, IReadOnlyList<RequestError> Errors) Parse(ReadOnlyMemory<byte> body)
     {
+        // A UTF-8 byte order mark is allowed before JSON (some clients send one); the reader does not skip it.
+        if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         if (!Utf8.IsValid(body.Span))
         {
             return (null, [new RequestError("body", "is not valid UTF-8")]);

@@ -23,6 +23,12 @@ public static class HookRequestParser
 
     public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook)
     {
+        // A UTF-8 byte order mark is allowed before JSON (some clients send one); the reader does not skip it.
+        if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         // JsonDocument defers UTF-8 checks inside strings until they are read; check once, up front.
         if (!Utf8.IsValid(body.Span))
         {
