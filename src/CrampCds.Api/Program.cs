@@ -31,5 +31,6 @@ app.MapObservability();
 app.MapDiscovery();
 app.MapHooks();
 app.MapFeedback();
+app.MapAnalytics();
 
 app.Run();

@@ -14,6 +14,7 @@ public static class FeedbackEndpoints
         services.AddSingleton<FeedbackStore>();
         services.AddSingleton<PatientHasher>();
         services.AddSingleton<CardLog>();
+        services.AddSingleton<Snooze>();
         services.AddHostedService<StoreInitializer>();
         services.AddSingleton<CardLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CardLogWriter>());

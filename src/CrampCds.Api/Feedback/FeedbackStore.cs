@@ -22,9 +22,6 @@ public sealed record IssuedCard(
     IReadOnlyList<string> SuggestionUuids,
     DateTimeOffset IssuedAt);
 
-/// <summary>One row of the rule report: a card and its latest feedback, if any.</summary>
-public sealed record CardOutcome(string RuleId, string Indicator, string CardUuid, string? Outcome, string? ReasonSystem, string? ReasonCode, string? ReasonDisplay);
-
 /// <summary>
 /// The shared store (SQLite by default, PostgreSQL for several replicas): the issued-card log, feedback and
 /// the JWT replay cache. Portable SQL through Dapper; schema from the embedded migration files.
@@ -183,10 +180,10 @@ public sealed class FeedbackStore : IAsyncDisposable
     }
 
     /// <summary>Every card issued in [from, to) with its latest feedback.</summary>
-    public async Task<IReadOnlyList<CardOutcome>> CardOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CardOutcomeRow>> CardOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<CardOutcome>(new CommandDefinition(
+        var rows = await connection.QueryAsync<CardOutcomeRow>(new CommandDefinition(
             """
             SELECT c.rule_id AS RuleId, c.indicator AS Indicator, c.card_uuid AS CardUuid,
                    f.outcome AS Outcome, f.reason_system AS ReasonSystem, f.reason_code AS ReasonCode, f.reason_display AS ReasonDisplay

@@ -14,7 +14,7 @@ public interface IHookService
 }
 
 /// <summary>The flow every service shares: gather the patient's data, run the rules, render cards.</summary>
-public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator evaluator, CardCatalog catalog)
+public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator evaluator, CardCatalog catalog, Feedback.Snooze snooze)
 {
     public async Task<HookResult> RunAsync(string serviceId, HookRequest request, CancellationToken cancellationToken)
     {
@@ -31,6 +31,6 @@ public sealed class HookPipeline(PatientDataGatherer gatherer, HookEvaluator eva
             gather?.SetTag("crampcds.gaps", data.Gaps.Count);
         }
 
-        return evaluator.Evaluate(request, data);
+        return await snooze.ApplyAsync(evaluator.Evaluate(request, data), request.Context.PatientId, cancellationToken);
     }
 }

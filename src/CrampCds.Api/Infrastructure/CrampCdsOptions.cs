@@ -14,6 +14,13 @@ public sealed class CrampCdsOptions
     public AuthOptions Auth { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();
     public FeedbackOptions Feedback { get; set; } = new();
+    public AdminOptions Admin { get; set; } = new();
+}
+
+public sealed class AdminOptions
+{
+    /// <summary>SHA-256 (hex) of the bearer tokens allowed on /analytics/*; none: analytics refused.</summary>
+    public List<string> TokenHashes { get; set; } = [];
 }
 
 public sealed class FeedbackOptions

@@ -305,6 +305,12 @@ public sealed class CardCatalog
             check.That(rule.SelectionBehavior is not null && SelectionBehaviors.Contains(rule.SelectionBehavior), file, "selectionBehavior must be at-most-one or any when there are suggestions");
         }
 
+        foreach (var code in rule.SnoozeReasons ?? [])
+        {
+            check.That(rule.OverrideReasons?.Any(r => r.Code == code) == true, file, $"snooze reason '{code}' is not one of the card's override reasons");
+            check.That(rule.Indicator != "critical", file, "a critical card is never snoozed");
+        }
+
         WarnUnreviewed(rule.Review, file, check);
         return check.ErrorCount == before;
     }

@@ -68,6 +68,12 @@ public sealed record RuleContent
     /// <summary>A product the rule suggests (e.g. the safe baclofen starting dose).</summary>
     public SuggestedProduct? Product { get; init; }
 
+    /// <summary>
+    /// Override reasons (codes) that snooze this rule's card for the same patient for CrampCds:Feedback:SnoozeDays
+    /// (e.g. "patient aware, already managed"). Never for critical cards.
+    /// </summary>
+    public IReadOnlyList<string>? SnoozeReasons { get; init; }
+
     /// <summary>Lab tests the rule suggests ordering, keyed by analyte id (potassium, magnesium, creatinine).</summary>
     public IReadOnlyDictionary<string, CodeEntry>? LabOrders { get; init; }
 }

@@ -150,6 +150,18 @@ public sealed class CardCatalogTests : IDisposable
     }
 
     [Fact]
+    public void A_critical_card_is_never_snoozed_and_a_snooze_reason_must_be_an_override_reason()
+    {
+        Edit("rules/quinine-order.json", rule => rule["snoozeReasons"] = new JsonArray("approved-indication-malaria"));
+        Edit("rules/causative-drugs.json", rule => rule["snoozeReasons"] = new JsonArray("no-such-reason"));
+
+        var (_, problems) = CardCatalog.Lint(_copy, TestContent.Rules);
+
+        problems.Should().Contain(p => p.IsError && p.File.EndsWith("quinine-order.json", StringComparison.Ordinal) && p.Message.Contains("never snoozed", StringComparison.Ordinal));
+        problems.Should().Contain(p => p.IsError && p.File.EndsWith("causative-drugs.json", StringComparison.Ordinal) && p.Message.Contains("no-such-reason", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_folder_names_the_setting_to_fix()
     {
         var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.Rules);
