@@ -43,7 +43,14 @@ public sealed class FeedbackStore : IAsyncDisposable
         _connectionString = configuration.GetConnectionString("Feedback") ?? "Data Source=crampcds.db";
         if (_postgres)
         {
-            _dataSource = NpgsqlDataSource.Create(_connectionString);
+            // Replicas share one server: a modest pool each, unless the connection string says otherwise.
+            var connection = new NpgsqlConnectionStringBuilder(_connectionString);
+            if (!_connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+            {
+                connection.MaxPoolSize = 20;
+            }
+
+            _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         }
     }
 
