@@ -15,6 +15,7 @@ public static class CliApp
         {
             EvaluateCommand.Create(output, error, time),
             LintCommand.Create(output, error, time),
+            ReportCommand.Create(output, error),
         };
 
         var parsed = root.Parse(args);
