@@ -36,7 +36,7 @@ public sealed class CdsHooksJwtValidator(JwksCache jwks, IReplayCache replays, C
         {
             jwt = new JsonWebToken(token);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             return JwtCheck.Refused("malformed");
         }
