@@ -5,6 +5,11 @@ using CrampCds.Api.Hooks;
 using CrampCds.Api.Infrastructure;
 using CrampCds.Api.Observability;
 
+if (HealthProbe.IsProbe(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCrampCdsLogging();
@@ -33,4 +38,5 @@ app.MapHooks();
 app.MapFeedback();
 app.MapAnalytics();
 
-app.Run();
+await app.RunAsync();
+return 0;
