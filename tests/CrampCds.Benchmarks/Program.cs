@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Running;
+using CrampCds.Benchmarks;
+
+// Modes: micro (BenchmarkDotNet), bodies <dir> (request bodies for the load script), bare (the baseline
+// service), fhir-stub (a FHIR server that answers after a delay), latency (sequential timing of one request).
+return args switch
+{
+    ["micro", .. var rest] => RunMicro(rest),
+    ["bodies", var directory] => RequestBodies.Write(directory),
+    ["bare", .. var rest] => await BareService.RunAsync(rest),
+    ["fhir-stub", .. var rest] => await DelayedFhirStub.RunAsync(rest),
+    ["tokens", var audience, var count, var directory] => Tokens.Write(audience, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory),
+    ["latency", var url, var bodyFile, var count] => await LatencyProbe.RunAsync(url, bodyFile, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
+    _ => Usage(),
+};
+
+static int RunMicro(string[] rest)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(rest);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count>");
+    return 2;
+}
