@@ -14,26 +14,27 @@ public static class CardRenderer
     public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals)
     {
         var suggestions = RenderSuggestions(finding, content);
-        var detailValues = new Dictionary<string, string>(globals, StringComparer.Ordinal);
-        var summaryValues = new Dictionary<string, string>(globals, StringComparer.Ordinal);
+
+        // A value may itself be wording that names a threshold ("above {baclofen-dose.crampMaxMgPerDay} mg/day").
+        var summaryValues = new Dictionary<string, string>(finding.Values.Count, StringComparer.Ordinal);
+        var detailValues = new Dictionary<string, string>(finding.Values.Count + finding.MarkdownValues.Count, StringComparer.Ordinal);
         foreach (var (key, value) in finding.Values)
         {
-            // A value may itself be wording that names a threshold ("above {baclofen-dose.crampMaxMgPerDay} mg/day").
-            var filled = Fill(value, globals);
+            var filled = value.Contains('{', StringComparison.Ordinal) ? Fill(value, globals) : value;
             summaryValues[key] = filled;
             detailValues[key] = Markdown.Escape(filled);
         }
 
         foreach (var (key, value) in finding.MarkdownValues)
         {
-            detailValues[key] = Fill(value, globals);
+            detailValues[key] = value.Contains('{', StringComparison.Ordinal) ? Fill(value, globals) : value;
         }
 
         return new Card
         {
             Uuid = Guid.NewGuid().ToString(),
-            Summary = Shorten(Fill(content.Summary, summaryValues)),
-            Detail = Fill(content.Detail, detailValues),
+            Summary = Shorten(Fill(content.Summary, summaryValues, globals)),
+            Detail = Fill(content.Detail, detailValues, globals),
             Indicator = finding.Indicator ?? content.Indicator,
             Source = content.Source,
             Links = content.Links is { Count: > 0 } links ? links : null,
@@ -50,9 +51,12 @@ public static class CardRenderer
     }
 
     /// <summary>Replaces each <c>{name}</c> with its value; names without a value stay as written.</summary>
-    public static string Fill(string template, IReadOnlyDictionary<string, string> values)
+    public static string Fill(string template, IReadOnlyDictionary<string, string> values) => Fill(template, values, null);
+
+    /// <summary>As <see cref="Fill(string, IReadOnlyDictionary{string, string})"/>, looking in <paramref name="fallback"/> for names <paramref name="values"/> lacks.</summary>
+    public static string Fill(string template, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string>? fallback)
     {
-        if (values.Count == 0 || !template.Contains('{', StringComparison.Ordinal))
+        if ((values.Count == 0 && fallback is null) || !template.Contains('{', StringComparison.Ordinal))
         {
             return template;
         }
@@ -71,7 +75,7 @@ public static class CardRenderer
 
             result.Append(template, position, open - position);
             var name = template.Substring(open + 1, close - open - 1);
-            if (values.TryGetValue(name, out var value))
+            if (values.TryGetValue(name, out var value) || (fallback is not null && fallback.TryGetValue(name, out value)))
             {
                 result.Append(value);
             }

@@ -16,7 +16,7 @@ public sealed class DrugTerminology
     private readonly FrozenDictionary<string, string[]> _atc;
     private readonly FrozenDictionary<string, Strength> _productStrengths;
     private readonly NameMatcher _names;
-    private readonly (string Route, string Word)[] _routeWords;
+    private readonly NameMatcher _routeWords;
 
     public DrugTerminology(MedicationsFile file)
     {
@@ -30,7 +30,7 @@ public sealed class DrugTerminology
             .Where(p => p.Strength is not null && Strength.Parse(p.Strength) is not null)
             .GroupBy(p => p.Code, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => Strength.Parse(g.First().Strength)!.Value, StringComparer.Ordinal);
-        _routeWords = file.Routes.SelectMany(r => r.Value.Select(w => (r.Key, w))).ToArray();
+        _routeWords = new NameMatcher(file.Routes.SelectMany(r => r.Value.Select(w => (w, r.Key))));
         Classes = concepts.SelectMany(c => c.Classes).ToFrozenSet(StringComparer.Ordinal);
     }
 
@@ -125,13 +125,7 @@ public sealed class DrugTerminology
             return;
         }
 
-        foreach (var (route, word) in _routeWords)
-        {
-            if (!routes.Contains(route) && NameMatcher.ContainsWord(text, word))
-            {
-                routes.Add(route);
-            }
-        }
+        _routeWords.CollectMatches(text, routes);
     }
 
     /// <summary>The strength of a product code in our lists.</summary>

@@ -1,49 +1,41 @@
+using System.Buffers;
 using System.Collections.Frozen;
 
 namespace CrampCds.Core.Terminology;
 
 /// <summary>
-/// Finds concept names in free text on word boundaries, case-insensitively ("quinine sulfate" and
-/// "Qualaquin" match quinine; "quinidine" does not). Built once; matching allocates nothing.
+/// Finds concept names in free text as whole words, case-insensitively ("quinine sulfate" and "Qualaquin"
+/// match quinine; "quinidine" and "hydroquinine" do not). Text and names are compared word by word (runs
+/// of letters and digits), so punctuation between words does not matter. Built once; indexed by first
+/// word, so a lookup costs one dictionary probe per word of the text.
 /// </summary>
 public sealed class NameMatcher
 {
-    private readonly (string Name, string ConceptId)[] _names;
+    private const int StackTokens = 64;
+    private readonly FrozenDictionary<string, Candidate[]> _byFirstWord;
+    private readonly FrozenDictionary<string, Candidate[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public NameMatcher(IEnumerable<(string Name, string ConceptId)> names)
     {
-        // Longest first, so "magnesium oxide" is tried before "magnesium".
-        _names = names
-            .Where(n => !string.IsNullOrWhiteSpace(n.Name))
-            .Select(n => (n.Name.Trim(), n.ConceptId))
-            .OrderByDescending(n => n.Item1.Length)
-            .ToArray();
+        _byFirstWord = names
+            .Select(n => new Candidate(Words(n.Name), n.ConceptId))
+            .Where(c => c.Words.Length > 0)
+            .GroupBy(c => c.Words[0], StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(c => c.Words.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _lookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public bool Contains(ReadOnlySpan<char> text, string conceptId)
     {
-        foreach (var (name, id) in _names)
-        {
-            if (id == conceptId && ContainsWord(text, name))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var found = false;
+        Scan(text, (candidate, _) => found |= candidate.ConceptId == conceptId, conceptId);
+        return found;
     }
 
-    public void CollectMatches(ReadOnlySpan<char> text, HashSet<string> conceptIds)
-    {
-        foreach (var (name, id) in _names)
-        {
-            if (!conceptIds.Contains(id) && ContainsWord(text, name))
-            {
-                conceptIds.Add(id);
-            }
-        }
-    }
+    public void CollectMatches(ReadOnlySpan<char> text, HashSet<string> conceptIds) =>
+        Scan(text, static (candidate, ids) => ids.Add(candidate.ConceptId), conceptIds);
 
+    /// <summary>True when <paramref name="word"/> (one or more words) stands in <paramref name="text"/> as whole words.</summary>
     public static bool ContainsWord(ReadOnlySpan<char> text, ReadOnlySpan<char> word)
     {
         var start = 0;
@@ -57,9 +49,7 @@ public sealed class NameMatcher
 
             at += start;
             var end = at + word.Length;
-            var leftOk = at == 0 || !char.IsLetterOrDigit(text[at - 1]);
-            var rightOk = end == text.Length || !char.IsLetterOrDigit(text[end]);
-            if (leftOk && rightOk)
+            if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end])))
             {
                 return true;
             }
@@ -69,6 +59,98 @@ public sealed class NameMatcher
 
         return false;
     }
+
+    private void Scan<TState>(ReadOnlySpan<char> text, Action<Candidate, TState> onMatch, TState state)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        Range[]? rented = null;
+        var tokens = text.Length / 2 + 1 <= StackTokens ? stackalloc Range[StackTokens] : (rented = ArrayPool<Range>.Shared.Rent(text.Length / 2 + 1));
+        try
+        {
+            var count = Tokenize(text, tokens);
+            for (var i = 0; i < count; i++)
+            {
+                if (!_lookup.TryGetValue(text[tokens[i]], out var candidates))
+                {
+                    continue;
+                }
+
+                foreach (var candidate in candidates)
+                {
+                    if (FollowsAt(text, tokens[..count], i, candidate.Words))
+                    {
+                        onMatch(candidate, state);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<Range>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool FollowsAt(ReadOnlySpan<char> text, ReadOnlySpan<Range> tokens, int at, string[] words)
+    {
+        if (at + words.Length > tokens.Length)
+        {
+            return false;
+        }
+
+        for (var w = 1; w < words.Length; w++)
+        {
+            if (!text[tokens[at + w]].Equals(words[w], StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Tokenize(ReadOnlySpan<char> text, Span<Range> tokens)
+    {
+        var count = 0;
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                tokens[count++] = new Range(start, i);
+                start = -1;
+            }
+        }
+
+        return count;
+    }
+
+    private static string[] Words(string name)
+    {
+        var words = new List<string>();
+        var span = name.AsSpan();
+        Span<Range> tokens = stackalloc Range[span.Length / 2 + 1];
+        var count = Tokenize(span, tokens);
+        for (var i = 0; i < count; i++)
+        {
+            words.Add(span[tokens[i]].ToString());
+        }
+
+        return words.ToArray();
+    }
+
+    private sealed record Candidate(string[] Words, string ConceptId);
 }
 
 /// <summary>Exact code lookups built once at start-up; one code may belong to several concepts.</summary>
