@@ -60,7 +60,7 @@ public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
 /// The replay cache in the shared store, so a token replayed to another replica is refused too; the
 /// replica's memory takes over while the store is unreachable (and still checks what it has seen).
 /// </summary>
-public sealed class StoreReplayCache(Feedback.FeedbackStore store, InMemoryReplayCache memory, ILogger<StoreReplayCache> logger) : IReplayCache
+public sealed class StoreReplayCache(Feedback.FeedbackStore store, InMemoryReplayCache memory, Observability.CrampCdsMetrics metrics, ILogger<StoreReplayCache> logger) : IReplayCache
 {
     public async ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
@@ -72,6 +72,7 @@ public sealed class StoreReplayCache(Feedback.FeedbackStore store, InMemoryRepla
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
         {
             logger.StoreUnavailable("JWT replay cache", ex.GetType().Name);
+            metrics.StoreFallbacks.Inc("replay-cache");
             return fresh;
         }
     }

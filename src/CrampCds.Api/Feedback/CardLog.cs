@@ -18,7 +18,7 @@ public sealed class PatientHasher(CrampCdsOptions options)
 /// The issued-card log, off the request's hot path: cards go to a bounded queue that a background writer
 /// drains in batches. When the queue is full the request writes its own cards, so none is dropped.
 /// </summary>
-public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsOptions options, TimeProvider time, ILogger<CardLog> logger)
+public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsOptions options, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<CardLog> logger)
 {
     private readonly Channel<IssuedCard> _queue = Channel.CreateBounded<IssuedCard>(new BoundedChannelOptions(Math.Max(1, options.Feedback.QueueCapacity))
     {
@@ -67,6 +67,7 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
             {
                 // The cards are still served; only their log entries are lost, and said so.
                 logger.StoreUnavailable("card log (queue full)", ex.GetType().Name);
+                metrics.StoreFallbacks.Inc("card-log-lost");
             }
         }
     }
@@ -76,7 +77,7 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
 }
 
 /// <summary>Drains the card log into the store in batches; keeps a batch that failed and tries it again.</summary>
-public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider time, ILogger<CardLogWriter> logger) : BackgroundService
+public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<CardLogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 200;
     private readonly List<IssuedCard> _batch = new(BatchSize);
@@ -140,6 +141,7 @@ public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider
             {
                 // The store is unreachable: keep the batch (the queue buffers the rest) and try again shortly.
                 logger.StoreUnavailable("card log", ex.GetType().Name);
+                metrics.StoreFallbacks.Inc("card-log-buffered");
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }

@@ -9,7 +9,7 @@ namespace CrampCds.Api.Feedback;
 /// (e.g. "patient aware, already managed") within CrampCds:Feedback:SnoozeDays. Never a critical card; and
 /// when the store cannot answer, every card is served.
 /// </summary>
-public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalog catalog, CrampCdsOptions options, TimeProvider time, ILogger<Snooze> logger)
+public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalog catalog, CrampCdsOptions options, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<Snooze> logger)
 {
     public async Task<HookResult> ApplyAsync(HookResult result, string patientId, CancellationToken cancellationToken)
     {
@@ -27,6 +27,7 @@ public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalo
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
         {
             logger.StoreUnavailable("snooze", ex.GetType().Name);
+            metrics.StoreFallbacks.Inc("snooze");
             return result;
         }
 

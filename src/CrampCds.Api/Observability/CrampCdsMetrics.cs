@@ -15,6 +15,7 @@ public sealed class CrampCdsMetrics
         Cards = registry.CreateCounter("crampcds_cards_total", "Cards issued, by rule and indicator.", "rule", "indicator");
         DegradedAnswers = registry.CreateCounter("crampcds_degraded_answers_total", "Answers that had to say some data could not be read.", "service");
         JwtRejections = registry.CreateCounter("crampcds_jwt_rejections_total", "Calls refused for their JWT, by reason.", "reason");
+        StoreFallbacks = registry.CreateCounter("crampcds_store_fallbacks_total", "Times the store was unreachable and the service carried on without it, by purpose.", "purpose");
         CircuitState = registry.CreateGauge("crampcds_fhir_circuit_state", "FHIR circuit breaker per server host: 0 closed, 1 half-open, 2 open.", "server");
     }
 
@@ -26,5 +27,6 @@ public sealed class CrampCdsMetrics
     public PrometheusRegistry.Counter Cards { get; }
     public PrometheusRegistry.Counter DegradedAnswers { get; }
     public PrometheusRegistry.Counter JwtRejections { get; }
+    public PrometheusRegistry.Counter StoreFallbacks { get; }
     public PrometheusRegistry.Gauge CircuitState { get; }
 }
