@@ -25,6 +25,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 
 app.LoadClinicalContent();
+app.UseHookRequestCounting();
 app.UseCrampCdsCors();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -14,17 +14,21 @@ public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalo
     public async Task<HookResult> ApplyAsync(HookResult result, string patientId, CancellationToken cancellationToken)
     {
         var candidates = result.Cards.Where(c => c.Indicator != "critical" && catalog.Rules.TryGetValue(c.RuleId, out var rule) && rule.SnoozeReasons is { Count: > 0 }).ToList();
-        if (candidates.Count == 0)
+        if (candidates.Count == 0 || !store.IsMigrated)
         {
             return result;
         }
 
+        // The answer must not wait on a slow store: a snooze that cannot be looked up in time is not applied.
+        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Feedback.LookupTimeoutMs), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         IReadOnlyList<(string RuleId, string ReasonCode)> overrides;
         try
         {
-            overrides = await store.OverridesAsync(hasher.Hash(patientId), time.GetUtcNow().AddDays(-options.Feedback.SnoozeDays), cancellationToken);
+            overrides = await store.OverridesAsync(hasher.Hash(patientId), time.GetUtcNow().AddDays(-options.Feedback.SnoozeDays), linked.Token);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.StoreUnavailable("snooze", ex.GetType().Name);
             metrics.StoreFallbacks.Inc("snooze");

@@ -24,7 +24,7 @@ public sealed class FhirClient(HttpClient http, CrampCdsMetrics metrics, TimePro
     public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var outcome = "cancelled";
+        string? outcome = null;
         try
         {
             var result = await SendAsync(url, authorization, deadline, cancellationToken);
@@ -33,6 +33,8 @@ public sealed class FhirClient(HttpClient http, CrampCdsMetrics metrics, TimePro
         }
         finally
         {
+            // Cut off by the call's deadline is a timeout; otherwise the caller went away.
+            outcome ??= time.GetUtcNow() >= deadline ? nameof(DataGapReason.Timeout) : "cancelled";
             metrics.FhirFetches.Inc(outcome);
             metrics.FhirFetchDuration.Observe(time.GetElapsedTime(started).TotalSeconds, outcome);
         }

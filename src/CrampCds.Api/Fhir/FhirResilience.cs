@@ -76,7 +76,7 @@ public sealed class FhirResilience(CrampCdsOptions options, CrampCdsMetrics metr
         return time.GetUtcNow() + needed < deadline;
     }
 
-    private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome)
+    private TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome)
     {
         var header = outcome.Result?.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -84,7 +84,7 @@ public sealed class FhirResilience(CrampCdsOptions options, CrampCdsMetrics metr
             return delta;
         }
 
-        return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+        return header?.Date is { } date ? date - time.GetUtcNow() : null;
     }
 }
 

@@ -152,6 +152,12 @@ public sealed class PatientDataGatherer(
                     break;
                 }
 
+                // A search answers with a Bundle, the Patient read with a Patient: anything else is not the data asked for.
+                if (isRead ? result.Resource is not Patient : result.Resource is not Bundle)
+                {
+                    return new CategoryResult(resources, DataGapReason.Unreadable);
+                }
+
                 resources.Add(result.Resource);
                 next = NextLink(result.Resource);
                 if (next is not null && (!FhirServerPolicy.IsUnder(next, baseUrl) || !policy.IsAllowed(next)))

@@ -55,17 +55,15 @@ public static class HookEndpoints
         var started = time.GetTimestamp();
         if (!services.TryGetValue(id, out var service))
         {
-            metrics.HookRequests.Inc("unknown", "unknown", "404");
             return Problems.NotFound($"No CDS service '{Truncate(id)}' here; GET /cds-services lists them.");
         }
 
-        var (result, status) = await AnswerAsync(service, httpRequest, options, metrics, cardLog, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
-        metrics.HookRequests.Inc(service.ServiceId, service.Hook, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var result = await AnswerAsync(service, httpRequest, options, metrics, cardLog, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
         metrics.HookDuration.Observe(time.GetElapsedTime(started).TotalSeconds, service.ServiceId);
         return result;
     }
 
-    private static async Task<(IResult Result, int Status)> AnswerAsync(
+    private static async Task<IResult> AnswerAsync(
         IHookService service,
         HttpRequest httpRequest,
         CrampCdsOptions options,
@@ -79,7 +77,7 @@ public static class HookEndpoints
         var body = await RequestBody.ReadAsync(httpRequest, options.Limits.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return (Problems.TooLarge(options.Limits.MaxBodyBytes), StatusCodes.Status413PayloadTooLarge);
+            return Problems.TooLarge(options.Limits.MaxBodyBytes);
         }
 
         var parsed = HookRequestParser.Parse(body.Value, service.Hook);
@@ -91,7 +89,7 @@ public static class HookEndpoints
                 logger.RequestInvalid(service.ServiceId, string.Join(",", parsed.Errors.Select(e => e.Field)));
             }
 
-            return (Problems.Invalid(parsed.Errors), StatusCodes.Status400BadRequest);
+            return Problems.Invalid(parsed.Errors);
         }
 
         using var scope = logger.HookCall(service.ServiceId, request.Hook, Truncate(request.HookInstance));
@@ -108,7 +106,7 @@ public static class HookEndpoints
         {
             logger.PreconditionFailed(service.ServiceId);
             metrics.DegradedAnswers.Inc(service.ServiceId);
-            return (Problems.PreconditionFailed(), StatusCodes.Status412PreconditionFailed);
+            return Problems.PreconditionFailed();
         }
 
         foreach (var card in result.Cards)
@@ -127,7 +125,7 @@ public static class HookEndpoints
             logger.CardsIssued(service.ServiceId, result.Cards.Count, string.Join(",", result.Cards.Select(c => c.RuleId)), (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return (TypedResults.Json(new CardsResponse(result.Cards), CardsJsonContext.Default.CardsResponse), StatusCodes.Status200OK);
+        return TypedResults.Json(new CardsResponse(result.Cards), CardsJsonContext.Default.CardsResponse);
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";

@@ -37,6 +37,9 @@ public sealed class FeedbackOptions
     /// <summary>How long an override with a snoozing reason silences the same rule for the same patient.</summary>
     public int SnoozeDays { get; set; } = 90;
 
+    /// <summary>Longest a hook call waits on the store (snooze lookup, replay check) before carrying on without it.</summary>
+    public int LookupTimeoutMs { get; set; } = 250;
+
     /// <summary>Cards buffered for the log before a request writes its own.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 }

@@ -14,8 +14,21 @@ public static class ObservabilityEndpoints
         {
             services.AddSingleton(_ => OpenTelemetry.Sdk.CreateTracerProviderBuilder()
                 .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("crampcds"))
-                .AddSource(Core.Telemetry.HookActivities.SourceName, "System.Net.Http")
-                .AddOtlpExporter()
+                .AddSource("Microsoft.AspNetCore", Core.Telemetry.HookActivities.SourceName, "System.Net.Http")
+                .AddProcessor(new RedactUrlProcessor())
+                .AddOtlpExporter(otlp =>
+                {
+                    // Configuration (appsettings, command line) as well as the environment names the collector.
+                    var endpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]!.TrimEnd('/');
+                    if (string.Equals(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"], "http/protobuf", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // The variable names the collector's base; an endpoint set in code is used verbatim, so the signal path is ours to add.
+                        otlp.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+                        endpoint = endpoint.EndsWith("/v1/traces", StringComparison.Ordinal) ? endpoint : endpoint + "/v1/traces";
+                    }
+
+                    otlp.Endpoint = new Uri(endpoint);
+                })
                 .Build());
         }
 
@@ -29,13 +42,31 @@ public static class ObservabilityEndpoints
     /// <summary>/health/live (the process answers), /health/ready (cds-cards loaded), /metrics: every environment, no auth.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
-        // Resolving it starts the exporter (and the host disposes it, flushing, on shutdown).
+        // Resolving them starts the exporter (the host disposes it, flushing, on shutdown) and declares every metric family.
         app.ServiceProvider.GetService<TracerProvider>();
+        app.ServiceProvider.GetRequiredService<CrampCdsMetrics>();
 
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapGet("/metrics", (PrometheusRegistry registry) => Results.Text(registry.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
+    }
+}
+
+/// <summary>HTTP spans keep scheme and host only: FHIR request paths carry patient ids.</summary>
+internal sealed class RedactUrlProcessor : OpenTelemetry.BaseProcessor<System.Diagnostics.Activity>
+{
+    private static readonly string[] Tags = ["url.full", "http.url", "url.path", "url.query", "http.target"];
+
+    public override void OnEnd(System.Diagnostics.Activity data)
+    {
+        foreach (var tag in Tags)
+        {
+            if (data.GetTagItem(tag) is string value)
+            {
+                data.SetTag(tag, Uri.TryCreate(value, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/[redacted]" : "[redacted]");
+            }
+        }
     }
 }
 

@@ -142,6 +142,59 @@ public sealed class FhirStub : IAsyncDisposable
             await WriteAsync(context, 200, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray() });
         });
 
+    /// <summary>
+    /// Answers the requests to <paramref name="path"/> (as in <see cref="On"/>) with <paramref name="answers"/> in turn, the
+    /// last one answering every later request; a null answer serves from the resources (e.g. fail once, then heal).
+    /// </summary>
+    public FhirStub InTurn(string path, params Func<HttpContext, Task>?[] answers)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(answers.Length);
+        var next = -1;
+        return On(path, context =>
+        {
+            var answer = answers[Math.Min(Interlocked.Increment(ref next), answers.Length - 1)];
+            return answer is null ? AnswerFromResourcesAsync(context, Relative(context)) : answer(context);
+        });
+    }
+
+    /// <summary>Takes back what <see cref="On"/> (or a helper) set for <paramref name="path"/>: it is answered from the resources again.</summary>
+    public FhirStub Heal(string path)
+    {
+        lock (_gate)
+        {
+            _overrides.Remove(path);
+        }
+
+        return this;
+    }
+
+    /// <summary>An answer for <see cref="On"/>/<see cref="InTurn"/>: this status, an OperationOutcome, and extra headers (e.g. Retry-After).</summary>
+    public static Func<HttpContext, Task> Status(HttpStatusCode status, params (string Name, string Value)[] headers) =>
+        context =>
+        {
+            foreach (var (name, value) in headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            return WriteAsync(context, (int)status, OperationOutcome($"stub answers {(int)status}"));
+        };
+
+    /// <summary>An answer for <see cref="On"/>/<see cref="InTurn"/>: the connection is dropped before any response (a reset).</summary>
+    public static Func<HttpContext, Task> DropConnection { get; } = context =>
+    {
+        context.Abort();
+        return Task.CompletedTask;
+    };
+
+    /// <summary>An answer for <see cref="On"/>/<see cref="InTurn"/>: nothing for <paramref name="duration"/> (or until the caller gives up), then an empty Bundle.</summary>
+    public static Func<HttpContext, Task> Stalling(TimeSpan duration) =>
+        async context =>
+        {
+            await Task.Delay(duration, context.RequestAborted);
+            await WriteAsync(context, 200, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray() });
+        };
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -203,6 +256,8 @@ public sealed class FhirStub : IAsyncDisposable
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    private string Relative(HttpContext context) => (context.Request.Path.Value ?? "/")[_basePath.Length..];
 
     private Task AnswerFromResourcesAsync(HttpContext context, string relative)
     {
