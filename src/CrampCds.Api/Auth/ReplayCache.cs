@@ -67,12 +67,7 @@ public sealed class StoreReplayCache(
     public async ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var fresh = memory.TryRegister(issuer, jti, expiresAt);
-        if (!store.IsMigrated)
-        {
-            metrics.StoreFallbacks.Inc("replay-cache");
-            return fresh;
-        }
-
+        // A store still migrating or stalled gets the lookup budget, no more; then this replica's memory decides.
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Feedback.LookupTimeoutMs), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         try

@@ -56,9 +56,6 @@ public sealed class FeedbackStore : IAsyncDisposable
 
     public string Provider => _postgres ? "postgres" : "sqlite";
 
-    /// <summary>True once the schema is in place (lookups on the request path wait for nothing before that).</summary>
-    public bool IsMigrated => _migrated;
-
     /// <summary>Applies the migration files not yet applied, in order, each once (tracked in schema_migrations).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

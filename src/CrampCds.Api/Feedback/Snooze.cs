@@ -14,7 +14,7 @@ public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalo
     public async Task<HookResult> ApplyAsync(HookResult result, string patientId, CancellationToken cancellationToken)
     {
         var candidates = result.Cards.Where(c => c.Indicator != "critical" && catalog.Rules.TryGetValue(c.RuleId, out var rule) && rule.SnoozeReasons is { Count: > 0 }).ToList();
-        if (candidates.Count == 0 || !store.IsMigrated)
+        if (candidates.Count == 0)
         {
             return result;
         }

@@ -53,6 +53,14 @@ public sealed record RuleContent
     public string? SelectionBehavior { get; init; }
     public IReadOnlyList<Coding>? OverrideReasons { get; init; }
 
+    /// <summary>The card's extension (rule id and content version): built once, the same for every card of the rule.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, string> CardExtension => field ??= new Dictionary<string, string>
+    {
+        [CardRenderer.RuleIdExtension] = Id,
+        [CardRenderer.ContentVersionExtension] = Version,
+    };
+
     /// <summary>Labels for values the rule fills in (e.g. data category names), keyed by value.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 

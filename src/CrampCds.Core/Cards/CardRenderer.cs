@@ -41,11 +41,7 @@ public static class CardRenderer
             Suggestions = suggestions,
             SelectionBehavior = suggestions is null ? null : content.SelectionBehavior ?? "at-most-one",
             OverrideReasons = content.OverrideReasons is { Count: > 0 } reasons ? reasons : null,
-            Extension = new Dictionary<string, string>
-            {
-                [RuleIdExtension] = content.Id,
-                [ContentVersionExtension] = content.Version,
-            },
+            Extension = content.CardExtension,
             RuleId = content.Id,
         };
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace CrampCds.Core.Cards;
@@ -5,9 +6,17 @@ namespace CrampCds.Core.Cards;
 /// <summary>Text from orders and labs (free text included) placed in a card's Markdown detail.</summary>
 public static class Markdown
 {
+    private static readonly SearchValues<char> Special = SearchValues.Create("\\`*_[]#|~<>\r\n");
+
     /// <summary>Escapes the characters Markdown (and the raw HTML some EHRs render) would interpret.</summary>
     public static string Escape(string text)
     {
+        // Most values (drug names, numbers, units) need nothing: no copy for them.
+        if (!text.AsSpan().ContainsAny(Special))
+        {
+            return text;
+        }
+
         var escaped = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {

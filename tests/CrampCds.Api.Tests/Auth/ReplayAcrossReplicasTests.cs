@@ -10,7 +10,8 @@ public sealed class ReplayAcrossReplicasTests
         try
         {
             await using var issuer = await TestIssuer.StartAsync();
-            (string, string?)[] shared = [("ConnectionStrings:Feedback", $"Data Source={database}")];
+            // A generous lookup budget: this is about sharing, not about a slow store (FhirResilienceTests covers that).
+            (string, string?)[] shared = [("ConnectionStrings:Feedback", $"Data Source={database}"), ("CrampCds:Feedback:LookupTimeoutMs", "10000")];
             await using var first = SecuredService.Create([issuer], shared);
             _ = first.Client;
             await using var second = SecuredService.Create([issuer], shared);
