@@ -60,26 +60,13 @@ public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
 /// The replay cache in the shared store, so a token replayed to another replica is refused too; the
 /// replica's memory takes over while the store is unreachable (and still checks what it has seen).
 /// </summary>
-public sealed class StoreReplayCache(
-    Feedback.FeedbackStore store, InMemoryReplayCache memory, CrampCdsOptions options, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<StoreReplayCache> logger)
-    : IReplayCache
+public sealed class StoreReplayCache(Feedback.FeedbackStore store, InMemoryReplayCache memory, Feedback.StoreLookup lookup) : IReplayCache
 {
     public async ValueTask<bool> TryRegisterAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var fresh = memory.TryRegister(issuer, jti, expiresAt);
-        // A store still migrating or stalled gets the lookup budget, no more; then this replica's memory decides.
-        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Feedback.LookupTimeoutMs), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
-        {
-            return await store.TryRegisterJtiAsync(issuer, jti, expiresAt, linked.Token) && fresh;
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            logger.StoreUnavailable("JWT replay cache", ex.GetType().Name);
-            metrics.StoreFallbacks.Inc("replay-cache");
-            return fresh;
-        }
+
+        // Without the store in time, this replica's memory decides.
+        return await lookup.RunAsync("replay-cache", token => store.TryRegisterJtiAsync(issuer, jti, expiresAt, token), fresh, cancellationToken) && fresh;
     }
 }

@@ -63,7 +63,7 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
             {
                 await store.RecordCardsAsync(overflow, cancellationToken);
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            catch (Exception ex) when (FeedbackStore.IsUnavailable(ex))
             {
                 // The cards are still served; only their log entries are lost, and said so.
                 logger.StoreUnavailable("card log (queue full)", ex.GetType().Name);
@@ -121,7 +121,7 @@ public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider
             {
                 await store.RecordCardsAsync(rest, cancellationToken);
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException or OperationCanceledException)
+            catch (Exception ex) when (FeedbackStore.IsUnavailable(ex) || ex is OperationCanceledException)
             {
                 logger.StoreUnavailable($"card log at shutdown ({rest.Count} cards not written)", ex.GetType().Name);
             }
@@ -137,7 +137,7 @@ public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider
                 await store.RecordCardsAsync(batch, stoppingToken);
                 batch.Clear();
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            catch (Exception ex) when (FeedbackStore.IsUnavailable(ex))
             {
                 // The store is unreachable: keep the batch (the queue buffers the rest) and try again shortly.
                 logger.StoreUnavailable("card log", ex.GetType().Name);

@@ -14,6 +14,7 @@ public static class FeedbackEndpoints
         services.AddSingleton<FeedbackStore>();
         services.AddSingleton<PatientHasher>();
         services.AddSingleton<CardLog>();
+        services.AddSingleton<StoreLookup>();
         services.AddSingleton<Snooze>();
         services.AddHostedService<StoreInitializer>();
         services.AddSingleton<CardLogWriter>();
@@ -85,7 +86,7 @@ public sealed class StoreInitializer(FeedbackStore store, TimeProvider time, ILo
                 logger.StoreReady(store.Provider);
                 return;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            catch (Exception ex) when (FeedbackStore.IsUnavailable(ex))
             {
                 logger.StoreUnavailable("migrations", ex.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
@@ -106,7 +107,7 @@ public sealed class RetentionJob(FeedbackStore store, CrampCdsOptions options, T
                 var removed = await store.PurgeAsync(time.GetUtcNow().AddDays(-options.Feedback.RetentionDays), stoppingToken);
                 logger.Purged(removed, options.Feedback.RetentionDays);
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+            catch (Exception ex) when (FeedbackStore.IsUnavailable(ex))
             {
                 logger.StoreUnavailable("retention", ex.GetType().Name);
             }

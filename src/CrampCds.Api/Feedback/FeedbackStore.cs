@@ -56,6 +56,9 @@ public sealed class FeedbackStore : IAsyncDisposable
 
     public string Provider => _postgres ? "postgres" : "sqlite";
 
+    /// <summary>The failures that mean the store cannot be reached or used right now (as opposed to a bug).</summary>
+    public static bool IsUnavailable(Exception ex) => ex is System.Data.Common.DbException or InvalidOperationException or IOException;
+
     /// <summary>Applies the migration files not yet applied, in order, each once (tracked in schema_migrations).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace CrampCds.Api.Feedback;
 /// (e.g. "patient aware, already managed") within CrampCds:Feedback:SnoozeDays. Never a critical card; and
 /// when the store cannot answer, every card is served.
 /// </summary>
-public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalog catalog, CrampCdsOptions options, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<Snooze> logger)
+public sealed class Snooze(FeedbackStore store, StoreLookup lookup, PatientHasher hasher, CardCatalog catalog, CrampCdsOptions options, TimeProvider time)
 {
     public async Task<HookResult> ApplyAsync(HookResult result, string patientId, CancellationToken cancellationToken)
     {
@@ -19,19 +19,11 @@ public sealed class Snooze(FeedbackStore store, PatientHasher hasher, CardCatalo
             return result;
         }
 
-        // The answer must not wait on a slow store: a snooze that cannot be looked up in time is not applied.
-        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Feedback.LookupTimeoutMs), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        IReadOnlyList<(string RuleId, string ReasonCode)> overrides;
-        try
+        // A snooze that cannot be looked up in time is not applied.
+        var since = time.GetUtcNow().AddDays(-options.Feedback.SnoozeDays);
+        var overrides = await lookup.RunAsync("snooze", token => store.OverridesAsync(hasher.Hash(patientId), since, token), [], cancellationToken);
+        if (overrides.Count == 0)
         {
-            overrides = await store.OverridesAsync(hasher.Hash(patientId), time.GetUtcNow().AddDays(-options.Feedback.SnoozeDays), linked.Token);
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            logger.StoreUnavailable("snooze", ex.GetType().Name);
-            metrics.StoreFallbacks.Inc("snooze");
             return result;
         }
 
