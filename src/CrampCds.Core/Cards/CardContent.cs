@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrampCds.Core.Fhir;
@@ -159,7 +160,7 @@ public sealed record MedicationsFile
     public required string Version { get; init; }
 
     /// <summary>Route name -> words that reveal it in a route's text or a product name ("Oral Tablet", "Inhaler").</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Routes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Routes { get; init; } = FrozenDictionary<string, IReadOnlyList<string>>.Empty;
 
     public required IReadOnlyList<DrugConcept> Concepts { get; init; }
 }

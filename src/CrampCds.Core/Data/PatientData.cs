@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Data;
@@ -14,7 +15,7 @@ public sealed record PatientData
     public IReadOnlyList<Condition> Conditions { get; init; } = [];
 
     /// <summary>Medication resources referenced by the orders, keyed by "Medication/id" (and by full URL when given).</summary>
-    public IReadOnlyDictionary<string, Medication> Medications { get; init; } = new Dictionary<string, Medication>();
+    public IReadOnlyDictionary<string, Medication> Medications { get; init; } = FrozenDictionary<string, Medication>.Empty;
 
     public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
@@ -94,7 +95,7 @@ public sealed record ClinicalFacts
     /// <summary>Every medication draft of the ordering session, judged or not (context for interactions).</summary>
     public IReadOnlyList<MedicationFact> DraftOrders { get; init; } = [];
 
-    public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = new Dictionary<Analyte, LabFact>();
+    public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = FrozenDictionary<Analyte, LabFact>.Empty;
     public required RenalFact Renal { get; init; }
     public bool Cirrhosis { get; init; }
     public bool HepaticEncephalopathy { get; init; }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Hooks;
@@ -51,10 +52,10 @@ public sealed record HookContext
     /// Each draft order's JSON as sent, by "Type/id": a suggestion that updates a draft rewrites only what it
     /// changes and keeps the rest (requester, dispense, notes) the read model does not hold.
     /// </summary>
-    public IReadOnlyDictionary<string, string> DraftJson { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> DraftJson { get; init; } = FrozenDictionary<string, string>.Empty;
 
     /// <summary>Root-level primitive context fields, the only ones prefetch tokens may name.</summary>
-    public IReadOnlyDictionary<string, string> TokenValues { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> TokenValues { get; init; } = FrozenDictionary<string, string>.Empty;
 }
 
 /// <summary>A validated CDS Hooks call.</summary>
@@ -65,5 +66,5 @@ public sealed record HookRequest
     public Uri? FhirServer { get; init; }
     public FhirAuthorization? FhirAuthorization { get; init; }
     public required HookContext Context { get; init; }
-    public IReadOnlyDictionary<string, PrefetchValue> Prefetch { get; init; } = new Dictionary<string, PrefetchValue>();
+    public IReadOnlyDictionary<string, PrefetchValue> Prefetch { get; init; } = FrozenDictionary<string, PrefetchValue>.Empty;
 }

@@ -140,7 +140,7 @@ public sealed class HookEvaluator
 
     private Finding DataUnavailableFinding(IReadOnlyList<DataGap> gaps, IRule[] rules)
     {
-        var labels = _catalog.DataUnavailable.Labels ?? new Dictionary<string, string>();
+        var labels = _catalog.DataUnavailable.Labels ?? FrozenDictionary<string, string>.Empty;
         var missing = gaps.Select(g => Label(labels, PrefetchKeys.KeyOf(g.Category)) + " (" + Label(labels, "reason." + g.Reason) + ")")
             .Distinct(StringComparer.Ordinal);
         var categories = gaps.Select(g => g.Category).ToHashSet();

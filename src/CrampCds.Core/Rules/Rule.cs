@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
@@ -30,10 +31,10 @@ public sealed record Finding
     public required string RuleId { get; init; }
 
     /// <summary>Values for the <c>{placeholders}</c> in the rule's wording (plain text; escaped in the Markdown detail).</summary>
-    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Values { get; init; } = FrozenDictionary<string, string>.Empty;
 
     /// <summary>Values the rule built as Markdown (lists), inserted into the detail as they are.</summary>
-    public IReadOnlyDictionary<string, string> MarkdownValues { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> MarkdownValues { get; init; } = FrozenDictionary<string, string>.Empty;
 
     /// <summary>The draft order (or listed medication) the card is about: suggestions act on it.</summary>
     public Resource? Target { get; init; }
