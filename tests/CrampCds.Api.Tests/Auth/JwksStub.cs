@@ -1,12 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrampCds.Api.Tests.Auth;
 
@@ -19,13 +12,16 @@ public sealed class JwksStub : IAsyncDisposable
 {
     public const string JwksPath = "/.well-known/jwks.json";
 
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
+
+    private JwksStub()
+    {
+    }
     private readonly Lock _gate = new();
     private string _body = """{"keys":[]}""";
     private int _status = 200;
     private int _fetches;
 
-    private JwksStub(WebApplication app) => _app = app;
 
     /// <summary>The JWKS URL: the issuer's configured JwksUrl and the <c>jku</c> its tokens carry.</summary>
     public string Url { get; private set; } = "";
@@ -35,20 +31,10 @@ public sealed class JwksStub : IAsyncDisposable
 
     public static async Task<JwksStub> StartAsync(params TestKey[] keys)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "JwksStub",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var stub = new JwksStub(app);
+        var stub = new JwksStub();
         stub.Serve(keys);
-        app.Run(stub.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        stub.Url = address.TrimEnd('/') + JwksPath;
+        stub._server = await LoopbackServer.StartAsync("JwksStub", stub.HandleAsync);
+        stub.Url = stub._server.Authority + JwksPath;
         return stub;
     }
 
@@ -71,20 +57,7 @@ public sealed class JwksStub : IAsyncDisposable
         return this;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Requests still open are cut off.
-        }
-
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

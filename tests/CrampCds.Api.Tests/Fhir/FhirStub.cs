@@ -3,13 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrampCds.Api.Tests.Fhir;
 
@@ -36,8 +30,8 @@ public sealed record StubRequest(string Path, string Query, string? Authorizatio
 /// </summary>
 public sealed class FhirStub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly string _basePath;
+    private LoopbackServer _server = null!;
     private readonly Lock _gate = new();
     private readonly List<JsonObject> _resources = [];
     private readonly Dictionary<string, Func<HttpContext, Task>> _overrides = new(StringComparer.Ordinal);
@@ -46,14 +40,10 @@ public sealed class FhirStub : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
 
-    private FhirStub(WebApplication app, string basePath)
-    {
-        _app = app;
-        _basePath = basePath;
-    }
+    private FhirStub(string basePath) => _basePath = basePath;
 
     /// <summary>Everything before the base path: <c>http://127.0.0.1:{port}</c>.</summary>
-    public string Authority { get; private set; } = "";
+    public string Authority => _server.Authority;
 
     /// <summary>The FHIR base URL: <see cref="Authority"/> plus the base path.</summary>
     public Uri BaseUrl => new(Authority + _basePath);
@@ -72,19 +62,8 @@ public sealed class FhirStub : IAsyncDisposable
     /// <param name="basePath">A path the FHIR base sits under, e.g. <c>/fhir</c>; empty for the root.</param>
     public static async Task<FhirStub> StartAsync(string basePath = "")
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "FhirStub",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var stub = new FhirStub(app, basePath.TrimEnd('/'));
-        app.Run(stub.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        stub.Authority = address.TrimEnd('/');
+        var stub = new FhirStub(basePath.TrimEnd('/'));
+        stub._server = await LoopbackServer.StartAsync("FhirStub", stub.HandleAsync);
         return stub;
     }
 
@@ -195,20 +174,7 @@ public sealed class FhirStub : IAsyncDisposable
             await WriteAsync(context, 200, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray() });
         };
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stalled requests are cut off.
-        }
-
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

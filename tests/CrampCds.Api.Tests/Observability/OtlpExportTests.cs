@@ -1,16 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
-using System.Net;
 using System.Text;
 using FluentAssertions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrampCds.Api.Tests.Observability;
 
@@ -195,23 +188,17 @@ public sealed class OtlpExportTests
     /// <summary>An OTLP/HTTP receiver on a loopback port: records every POST and answers 200.</summary>
     private sealed class OtlpCollector : IAsyncDisposable
     {
-        private readonly WebApplication _app;
         private readonly ConcurrentQueue<Export> _requests = new();
+        private LoopbackServer _server = null!;
 
-        private OtlpCollector(WebApplication app) => _app = app;
-
-        public string BaseUrl { get; private set; } = "";
+        public string BaseUrl => _server.Authority;
 
         public IReadOnlyList<Export> Requests => [.. _requests];
 
         public static async Task<OtlpCollector> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "OtlpCollector", ContentRootPath = AppContext.BaseDirectory });
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var collector = new OtlpCollector(app);
-            app.Run(async context =>
+            var collector = new OtlpCollector();
+            collector._server = await LoopbackServer.StartAsync("OtlpCollector", async context =>
             {
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body, context.RequestAborted);
@@ -219,8 +206,6 @@ public sealed class OtlpExportTests
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Response.ContentType = "application/x-protobuf";
             });
-            await app.StartAsync();
-            collector.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
             return collector;
         }
 
@@ -237,10 +222,6 @@ public sealed class OtlpExportTests
             }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }
