@@ -1,8 +1,8 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace CrampCds.Core.Fhir;
 
@@ -24,13 +24,27 @@ namespace CrampCds.Core.Fhir;
 /// </list>
 /// Every failure to read the input is a <see cref="FhirParseException"/> whose message says what is wrong and where.
 /// </remarks>
-public static partial class FhirJson
+public static class FhirJson
 {
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Parses one resource of any type from UTF-8 JSON.</summary>
     /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
-    public static Resource Parse(ReadOnlySpan<byte> utf8Json) => ParseCore(utf8Json, fromElement: false);
+    public static Resource Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
+        try
+        {
+            utf8Json.CopyTo(buffer);
+            return ParseCore(buffer.AsMemory(0, utf8Json.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
 
     /// <summary>Parses one resource of any type from JSON text.</summary>
     /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
@@ -43,11 +57,11 @@ public static partial class FhirJson
             text = text[1..];
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Encoding.UTF8.GetByteCount(text), 1));
         try
         {
             var length = Encoding.UTF8.GetBytes(text, buffer);
-            return ParseCore(buffer.AsSpan(0, length), fromElement: false);
+            return ParseCore(buffer.AsMemory(0, length));
         }
         finally
         {
@@ -92,7 +106,7 @@ public static partial class FhirJson
                 length += read;
             }
 
-            return ParseCore(buffer.AsSpan(0, length), fromElement: false);
+            return ParseCore(buffer.AsMemory(0, length));
         }
         finally
         {
@@ -101,8 +115,8 @@ public static partial class FhirJson
     }
 
     /// <summary>
-    /// Converts an already-parsed element (a prefetch value, <c>context.draftOrders</c> ...) by reading its raw UTF-8
-    /// text; nothing is re-serialized. Locations in error messages are relative to the element (<c>$</c> is the element).
+    /// Converts an already-parsed element (a prefetch value, <c>context.draftOrders</c> ...) straight from its document:
+    /// the JSON is not read again. Locations in error messages are relative to the element (<c>$</c> is the element).
     /// </summary>
     /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
     public static Resource FromElement(JsonElement element)
@@ -110,30 +124,55 @@ public static partial class FhirJson
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new FhirParseException(
-                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {Describe(element.ValueKind)}.");
+                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {FhirElementReader.Describe(element.ValueKind)}.");
         }
 
-        return ParseCore(JsonMarshal.GetRawUtf8Value(element), fromElement: true);
+        return Read(element, fromElement: true);
     }
 
-    private static Resource ParseCore(ReadOnlySpan<byte> utf8Json, bool fromElement)
+    private static Resource ParseCore(ReadOnlyMemory<byte> utf8Json)
     {
-        if (utf8Json.StartsWith(Utf8Bom))
+        if (utf8Json.Span.StartsWith(Utf8Bom))
         {
             utf8Json = utf8Json[Utf8Bom.Length..];
         }
 
-        Resource? resource;
+        JsonDocument document;
         try
         {
-            resource = JsonSerializer.Deserialize(utf8Json, FhirJsonContext.Default.Resource);
+            document = JsonDocument.Parse(utf8Json, DocumentOptions);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (JsonException ex)
         {
-            throw Failure(ex, utf8Json, fromElement);
+            throw SyntaxFailure(ex, utf8Json.Span);
         }
 
-        return resource ?? throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
+        using (document)
+        {
+            if (document.RootElement.ValueKind == JsonValueKind.Null)
+            {
+                throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
+            }
+
+            return Read(document.RootElement, fromElement: false);
+        }
+    }
+
+    private static Resource Read(JsonElement root, bool fromElement)
+    {
+        try
+        {
+            return FhirElementReader.ReadResource(root);
+        }
+        catch (FhirReadException ex)
+        {
+            // The failing element lies inside the root's raw text: its distance from the start locates it.
+            var json = JsonMarshal.GetRawUtf8Value(root);
+            var at = JsonMarshal.GetRawUtf8Value(ex.Element);
+            var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(json), ref MemoryMarshal.GetReference(at));
+            var line = json[..offset].Count((byte)'\n');
+            throw Located(ex.Message, ex, JsonErrorLocator.PathAt(json, offset), line, position: null, fromElement);
+        }
     }
 
     private static int InitialBufferSize(Stream stream)
@@ -150,18 +189,16 @@ public static partial class FhirJson
         }
     }
 
-    private static FhirParseException Failure(Exception ex, ReadOnlySpan<byte> json, bool fromElement)
+    private static FhirParseException SyntaxFailure(JsonException ex, ReadOnlySpan<byte> json)
     {
-        if (ex is not JsonException jsonException)
-        {
-            return new FhirParseException($"Invalid FHIR JSON: {ex.Message}", ex);
-        }
+        var line = ex.LineNumber;
+        var position = ex.BytePositionInLine;
+        var path = line is { } l ? JsonErrorLocator.PathAt(json, JsonErrorLocator.OffsetOf(json, l, position ?? 0)) : null;
+        return Located(Tidy(ex.Message), ex, path, line, position, fromElement: false);
+    }
 
-        var reason = Tidy(jsonException.Message);
-        var line = jsonException.LineNumber;
-        var position = jsonException.BytePositionInLine;
-        var path = (line is { } l ? JsonErrorLocator.PathAt(json, l, position ?? 0) : null) ?? jsonException.Path;
-
+    private static FhirParseException Located(string reason, Exception ex, string? path, long? line, long? position, bool fromElement)
+    {
         var where = new StringBuilder();
         if (path is not null)
         {
@@ -182,37 +219,12 @@ public static partial class FhirJson
         return new FhirParseException($"Invalid FHIR JSON{where}: {reason}", ex, path, line + 1);
     }
 
-    /// <summary>Drops System.Text.Json's own location suffix (we add a better one) and CLR type spellings.</summary>
+    /// <summary>Drops System.Text.Json's own location suffix (we add a better one).</summary>
     private static string Tidy(string message)
     {
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        }
-
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        return ClrTypeName().Replace(message, match => match.Groups["name"].Value);
+        var cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Undefined => "undefined (default JsonElement)",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
-
-    // "System.Nullable`1[System.Decimal]" -> "Decimal", "CrampCds.Core.Fhir.Quantity" -> "Quantity".
-    [GeneratedRegex(@"System\.Nullable`1\[(?:[A-Za-z]+\.)*(?<name>[A-Za-z]+)\]|(?:System|CrampCds)(?:\.[A-Za-z]+)*\.(?<name>[A-Za-z]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex ClrTypeName();
 }
 
 /// <summary>The JSON could not be read as FHIR. The message says what is wrong and where (JSON path and line).</summary>
@@ -255,7 +267,8 @@ internal static class JsonErrorLocator
 {
     private record struct Frame(bool IsArray, int Count, string? Name);
 
-    public static string? PathAt(ReadOnlySpan<byte> json, long lineNumber, long bytePositionInLine)
+    /// <summary>The byte offset of a 0-based line and byte position, or -1 when the input has fewer lines.</summary>
+    public static long OffsetOf(ReadOnlySpan<byte> json, long lineNumber, long bytePositionInLine)
     {
         long offset = 0;
         for (long line = 0; line < lineNumber; line++)
@@ -263,21 +276,24 @@ internal static class JsonErrorLocator
             var newline = json[(int)offset..].IndexOf((byte)'\n');
             if (newline < 0)
             {
-                return null;
+                return -1;
             }
 
             offset += newline + 1;
         }
 
-        offset += bytePositionInLine;
+        return offset + bytePositionInLine;
+    }
 
-        var options = FhirJsonContext.Default.Options;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions
+    /// <summary>The JSON path of the value at (or the token before) a byte offset; null for a negative offset.</summary>
+    public static string? PathAt(ReadOnlySpan<byte> json, long offset)
+    {
+        if (offset < 0)
         {
-            MaxDepth = options.MaxDepth,
-            CommentHandling = options.ReadCommentHandling,
-            AllowTrailingCommas = options.AllowTrailingCommas,
-        });
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
 
         var frames = new List<Frame>();
         try

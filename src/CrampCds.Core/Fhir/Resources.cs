@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace CrampCds.Core.Fhir;
 
 /// <summary>The base of every resource in the lean read model.</summary>
@@ -33,8 +31,7 @@ public sealed record Patient : Resource
 /// <summary>An R4/STU3 MedicationRequest, or a DSTU2 MedicationOrder read into the same shape.</summary>
 public sealed record MedicationRequest : Resource
 {
-    /// <summary>"MedicationRequest", or "MedicationOrder" when parsed from DSTU2. Set by the reader from resourceType, never read from JSON.</summary>
-    [JsonIgnore]
+    /// <summary>"MedicationRequest", or "MedicationOrder" when parsed from DSTU2. Set by the reader from resourceType.</summary>
     public string SourceType { get; init; } = "MedicationRequest";
     public override string TypeName => SourceType;
 
@@ -135,10 +132,8 @@ public sealed record Condition : Resource
 {
     public override string TypeName => "Condition";
 
-    [JsonConverter(typeof(Converters.CodeOrConceptConverter))]
     public CodeableConcept? ClinicalStatus { get; init; }
 
-    [JsonConverter(typeof(Converters.CodeOrConceptConverter))]
     public CodeableConcept? VerificationStatus { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
     public CodeableConcept? Code { get; init; }
