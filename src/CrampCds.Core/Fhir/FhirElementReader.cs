@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace CrampCds.Core.Fhir;
@@ -12,6 +14,21 @@ namespace CrampCds.Core.Fhir;
 /// naming the element at fault, which <see cref="FhirJson"/> turns into a path and a line.</remarks>
 internal static class FhirElementReader
 {
+    // Values shared by most resources, returned as one instance each (see Known).
+    private static readonly (byte[] Utf8, string Text)[] KnownValues =
+    [
+        .. new[]
+        {
+            "http://loinc.org", "http://snomed.info/sct", "http://www.nlm.nih.gov/research/umls/rxnorm", "http://unitsofmeasure.org",
+            "http://hl7.org/fhir/sid/icd-10-cm", "http://terminology.hl7.org/CodeSystem/condition-clinical",
+            "http://terminology.hl7.org/CodeSystem/condition-ver-status", "http://terminology.hl7.org/CodeSystem/observation-category",
+            "http://terminology.hl7.org/CodeSystem/condition-category", "http://terminology.hl7.org/CodeSystem/medicationrequest-category",
+            "active", "final", "draft", "completed", "stopped", "amended", "preliminary", "corrected", "cancelled", "on-hold",
+            "entered-in-error", "unknown", "resolved", "inactive", "confirmed", "order", "plan", "proposal", "male", "female",
+            "mg", "mmol/L", "mEq/L", "mg/dL", "umol/L", "mL/min/{1.73_m2}", "mL/min/1.73m2", "kg", "d", "h", "wk", "{pill}", "{tbl}",
+        }.Select(text => (Encoding.UTF8.GetBytes(text), text)),
+    ];
+
     public static Resource ReadResource(JsonElement e)
     {
         if (e.ValueKind != JsonValueKind.Object)
@@ -22,7 +39,7 @@ internal static class FhirElementReader
         // The first resourceType counts, wherever it sits in the object.
         foreach (var p in e.EnumerateObject())
         {
-            if (!p.NameEquals("resourceType"u8))
+            if (!Name(p).SequenceEqual("resourceType"u8))
             {
                 continue;
             }
@@ -101,7 +118,7 @@ internal static class FhirElementReader
         string? id = null;
         foreach (var p in e.EnumerateObject())
         {
-            if (p.NameEquals("id"u8) && p.Value.ValueKind == JsonValueKind.String)
+            if (Name(p).SequenceEqual("id"u8) && p.Value.ValueKind == JsonValueKind.String)
             {
                 id = String(p.Value);
             }
@@ -115,23 +132,24 @@ internal static class FhirElementReader
         string? id = null, gender = null, birthDate = null, deceasedDateTime = null;
         IReadOnlyList<Resource>? contained = null;
         bool? active = null, deceasedBoolean = null;
-        IReadOnlyList<HumanName>? name = null;
+        IReadOnlyList<HumanName>? names = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
-            else if (p.NameEquals("active"u8)) active = Boolean(v);
-            else if (p.NameEquals("name"u8)) name = List(v, ReadHumanName);
-            else if (p.NameEquals("gender"u8)) gender = String(v);
-            else if (p.NameEquals("birthDate"u8)) birthDate = String(v);
-            else if (p.NameEquals("deceasedBoolean"u8)) deceasedBoolean = Boolean(v);
-            else if (p.NameEquals("deceasedDateTime"u8)) deceasedDateTime = String(v);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
+            else if (name.SequenceEqual("active"u8)) active = Boolean(v);
+            else if (name.SequenceEqual("name"u8)) names = List(v, ReadHumanName);
+            else if (name.SequenceEqual("gender"u8)) gender = Known(v);
+            else if (name.SequenceEqual("birthDate"u8)) birthDate = String(v);
+            else if (name.SequenceEqual("deceasedBoolean"u8)) deceasedBoolean = Boolean(v);
+            else if (name.SequenceEqual("deceasedDateTime"u8)) deceasedDateTime = String(v);
         }
 
         return new Patient
         {
-            Id = id, Contained = contained, Active = active, Name = name, Gender = gender, BirthDate = birthDate,
+            Id = id, Contained = contained, Active = active, Name = names, Gender = gender, BirthDate = birthDate,
             DeceasedBoolean = deceasedBoolean, DeceasedDateTime = deceasedDateTime,
         };
     }
@@ -146,21 +164,22 @@ internal static class FhirElementReader
         IReadOnlyList<Dosage>? dosage = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("status"u8)) status = String(v);
-            else if (p.NameEquals("intent"u8)) intent = String(v);
-            else if (p.NameEquals("medicationCodeableConcept"u8)) medication = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("dosageInstruction"u8)) dosage = List(v, ReadDosage);
-            else if (p.NameEquals("subject"u8)) subject = Object(v, ReadReference);
-            else if (p.NameEquals("medicationReference"u8)) medicationReference = Object(v, ReadReference);
-            else if (p.NameEquals("authoredOn"u8)) authoredOn = String(v);
-            else if (p.NameEquals("category"u8)) category = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
-            else if (p.NameEquals("patient"u8)) patient = Object(v, ReadReference);
-            else if (p.NameEquals("dateWritten"u8)) dateWritten = String(v);
-            else if (p.NameEquals("reasonCodeableConcept"u8)) reasonConcept = Object(v, ReadCodeableConcept);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("status"u8)) status = Known(v);
+            else if (name.SequenceEqual("intent"u8)) intent = Known(v);
+            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("dosageInstruction"u8)) dosage = List(v, ReadDosage);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(v, ReadReference);
+            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(v, ReadReference);
+            else if (name.SequenceEqual("authoredOn"u8)) authoredOn = String(v);
+            else if (name.SequenceEqual("category"u8)) category = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
+            else if (name.SequenceEqual("patient"u8)) patient = Object(v, ReadReference);
+            else if (name.SequenceEqual("dateWritten"u8)) dateWritten = String(v);
+            else if (name.SequenceEqual("reasonCodeableConcept"u8)) reasonConcept = Object(v, ReadCodeableConcept);
         }
 
         return new MedicationRequest
@@ -183,19 +202,20 @@ internal static class FhirElementReader
         IReadOnlyList<Dosage>? dosage = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("status"u8)) status = String(v);
-            else if (p.NameEquals("medicationCodeableConcept"u8)) medication = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("medicationReference"u8)) medicationReference = Object(v, ReadReference);
-            else if (p.NameEquals("subject"u8)) subject = Object(v, ReadReference);
-            else if (p.NameEquals("effectiveDateTime"u8)) effectiveDateTime = String(v);
-            else if (p.NameEquals("effectivePeriod"u8)) effectivePeriod = Object(v, ReadPeriod);
-            else if (p.NameEquals("dateAsserted"u8)) dateAsserted = String(v);
-            else if (p.NameEquals("dosage"u8)) dosage = List(v, ReadDosage);
-            else if (p.NameEquals("category"u8)) category = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("status"u8)) status = Known(v);
+            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(v, ReadReference);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(v, ReadReference);
+            else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = String(v);
+            else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(v, ReadPeriod);
+            else if (name.SequenceEqual("dateAsserted"u8)) dateAsserted = String(v);
+            else if (name.SequenceEqual("dosage"u8)) dosage = List(v, ReadDosage);
+            else if (name.SequenceEqual("category"u8)) category = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new MedicationStatement
@@ -214,13 +234,14 @@ internal static class FhirElementReader
         IReadOnlyList<MedicationIngredient>? ingredient = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("status"u8)) status = String(v);
-            else if (p.NameEquals("form"u8)) form = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("ingredient"u8)) ingredient = List(v, ReadIngredient);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("status"u8)) status = Known(v);
+            else if (name.SequenceEqual("form"u8)) form = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("ingredient"u8)) ingredient = List(v, ReadIngredient);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new Medication { Id = id, Contained = contained, Code = code, Status = status, Form = form, Ingredient = ingredient };
@@ -234,11 +255,12 @@ internal static class FhirElementReader
         Ratio? strength = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("itemCodeableConcept"u8)) item = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("itemReference"u8)) itemReference = Object(v, ReadReference);
-            else if (p.NameEquals("isActive"u8)) isActive = Boolean(v);
-            else if (p.NameEquals("strength"u8)) strength = Object(v, ReadRatio);
+            if (name.SequenceEqual("itemCodeableConcept"u8)) item = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("itemReference"u8)) itemReference = Object(v, ReadReference);
+            else if (name.SequenceEqual("isActive"u8)) isActive = Boolean(v);
+            else if (name.SequenceEqual("strength"u8)) strength = Object(v, ReadRatio);
         }
 
         return new MedicationIngredient { ItemCodeableConcept = item, ItemReference = itemReference, IsActive = isActive, Strength = strength };
@@ -257,24 +279,25 @@ internal static class FhirElementReader
         IReadOnlyList<ObservationComponent>? component = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("status"u8)) status = String(v);
-            else if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("valueQuantity"u8)) valueQuantity = Object(v, ReadQuantity);
-            else if (p.NameEquals("effectiveDateTime"u8)) effectiveDateTime = String(v);
-            else if (p.NameEquals("category"u8)) category = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("subject"u8)) subject = Object(v, ReadReference);
-            else if (p.NameEquals("issued"u8)) issued = String(v);
-            else if (p.NameEquals("referenceRange"u8)) referenceRange = List(v, ReadReferenceRange);
-            else if (p.NameEquals("interpretation"u8)) interpretation = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("component"u8)) component = List(v, ReadComponent);
-            else if (p.NameEquals("effectivePeriod"u8)) effectivePeriod = Object(v, ReadPeriod);
-            else if (p.NameEquals("effectiveInstant"u8)) effectiveInstant = String(v);
-            else if (p.NameEquals("valueString"u8)) valueString = String(v);
-            else if (p.NameEquals("valueCodeableConcept"u8)) valueConcept = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("dataAbsentReason"u8)) dataAbsentReason = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("status"u8)) status = Known(v);
+            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = String(v);
+            else if (name.SequenceEqual("category"u8)) category = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(v, ReadReference);
+            else if (name.SequenceEqual("issued"u8)) issued = String(v);
+            else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(v, ReadReferenceRange);
+            else if (name.SequenceEqual("interpretation"u8)) interpretation = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("component"u8)) component = List(v, ReadComponent);
+            else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(v, ReadPeriod);
+            else if (name.SequenceEqual("effectiveInstant"u8)) effectiveInstant = String(v);
+            else if (name.SequenceEqual("valueString"u8)) valueString = String(v);
+            else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("dataAbsentReason"u8)) dataAbsentReason = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new Observation
@@ -294,11 +317,12 @@ internal static class FhirElementReader
         string? text = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("low"u8)) low = Object(v, ReadQuantity);
-            else if (p.NameEquals("high"u8)) high = Object(v, ReadQuantity);
-            else if (p.NameEquals("type"u8)) type = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("text"u8)) text = String(v);
+            if (name.SequenceEqual("low"u8)) low = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("high"u8)) high = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("type"u8)) type = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("text"u8)) text = String(v);
         }
 
         return new ObservationReferenceRange { Low = low, High = high, Type = type, Text = text };
@@ -313,13 +337,14 @@ internal static class FhirElementReader
         IReadOnlyList<ObservationReferenceRange>? referenceRange = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("valueQuantity"u8)) valueQuantity = Object(v, ReadQuantity);
-            else if (p.NameEquals("valueString"u8)) valueString = String(v);
-            else if (p.NameEquals("valueCodeableConcept"u8)) valueConcept = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("interpretation"u8)) interpretation = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("referenceRange"u8)) referenceRange = List(v, ReadReferenceRange);
+            if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("valueString"u8)) valueString = String(v);
+            else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("interpretation"u8)) interpretation = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(v, ReadReferenceRange);
         }
 
         return new ObservationComponent
@@ -338,17 +363,18 @@ internal static class FhirElementReader
         ResourceReference? subject = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("clinicalStatus"u8)) clinicalStatus = CodeOrConcept(v);
-            else if (p.NameEquals("verificationStatus"u8)) verificationStatus = CodeOrConcept(v);
-            else if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("category"u8)) category = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("subject"u8)) subject = Object(v, ReadReference);
-            else if (p.NameEquals("onsetDateTime"u8)) onset = String(v);
-            else if (p.NameEquals("abatementDateTime"u8)) abatement = String(v);
-            else if (p.NameEquals("recordedDate"u8)) recordedDate = String(v);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("clinicalStatus"u8)) clinicalStatus = CodeOrConcept(v);
+            else if (name.SequenceEqual("verificationStatus"u8)) verificationStatus = CodeOrConcept(v);
+            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("category"u8)) category = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(v, ReadReference);
+            else if (name.SequenceEqual("onsetDateTime"u8)) onset = String(v);
+            else if (name.SequenceEqual("abatementDateTime"u8)) abatement = String(v);
+            else if (name.SequenceEqual("recordedDate"u8)) recordedDate = String(v);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new Condition
@@ -367,7 +393,7 @@ internal static class FhirElementReader
             return Object(v, ReadCodeableConcept);
         }
 
-        var code = String(v);
+        var code = Known(v);
         return string.IsNullOrWhiteSpace(code) ? null : new CodeableConcept { Coding = [new Coding { Code = code }] };
     }
 
@@ -380,14 +406,15 @@ internal static class FhirElementReader
         IReadOnlyList<CodeableConcept>? reasonCode = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("status"u8)) status = String(v);
-            else if (p.NameEquals("intent"u8)) intent = String(v);
-            else if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("subject"u8)) subject = Object(v, ReadReference);
-            else if (p.NameEquals("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("status"u8)) status = Known(v);
+            else if (name.SequenceEqual("intent"u8)) intent = Known(v);
+            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(v, ReadReference);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new ServiceRequest
@@ -405,13 +432,14 @@ internal static class FhirElementReader
         IReadOnlyList<BundleEntry>? entry = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("entry"u8)) entry = List(v, ReadEntry);
-            else if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("type"u8)) type = String(v);
-            else if (p.NameEquals("total"u8)) total = Int32(v);
-            else if (p.NameEquals("link"u8)) link = List(v, ReadLink);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("entry"u8)) entry = List(v, ReadEntry);
+            else if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("type"u8)) type = String(v);
+            else if (name.SequenceEqual("total"u8)) total = Int32(v);
+            else if (name.SequenceEqual("link"u8)) link = List(v, ReadLink);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new Bundle { Id = id, Contained = contained, Type = type, Total = total, Link = link, Entry = entry };
@@ -423,9 +451,10 @@ internal static class FhirElementReader
         Resource? resource = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("resource"u8)) resource = v.ValueKind == JsonValueKind.Null ? null : ReadResource(v);
-            else if (p.NameEquals("fullUrl"u8)) fullUrl = String(v);
+            if (name.SequenceEqual("resource"u8)) resource = v.ValueKind == JsonValueKind.Null ? null : ReadResource(v);
+            else if (name.SequenceEqual("fullUrl"u8)) fullUrl = String(v);
         }
 
         return new BundleEntry { FullUrl = fullUrl, Resource = resource };
@@ -436,9 +465,10 @@ internal static class FhirElementReader
         string? relation = null, url = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("relation"u8)) relation = String(v);
-            else if (p.NameEquals("url"u8)) url = String(v);
+            if (name.SequenceEqual("relation"u8)) relation = String(v);
+            else if (name.SequenceEqual("url"u8)) url = String(v);
         }
 
         return new BundleLink { Relation = relation, Url = url };
@@ -451,10 +481,11 @@ internal static class FhirElementReader
         IReadOnlyList<OperationOutcomeIssue>? issue = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("id"u8)) id = String(v);
-            else if (p.NameEquals("issue"u8)) issue = List(v, ReadIssue);
-            else if (p.NameEquals("contained"u8)) contained = List(v, ReadResource);
+            if (name.SequenceEqual("id"u8)) id = String(v);
+            else if (name.SequenceEqual("issue"u8)) issue = List(v, ReadIssue);
+            else if (name.SequenceEqual("contained"u8)) contained = List(v, ReadResource);
         }
 
         return new OperationOutcome { Id = id, Contained = contained, Issue = issue };
@@ -467,12 +498,13 @@ internal static class FhirElementReader
         IReadOnlyList<string>? expression = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("severity"u8)) severity = String(v);
-            else if (p.NameEquals("code"u8)) code = String(v);
-            else if (p.NameEquals("details"u8)) details = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("diagnostics"u8)) diagnostics = String(v);
-            else if (p.NameEquals("expression"u8)) expression = List(v, RequiredString);
+            if (name.SequenceEqual("severity"u8)) severity = String(v);
+            else if (name.SequenceEqual("code"u8)) code = String(v);
+            else if (name.SequenceEqual("details"u8)) details = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("diagnostics"u8)) diagnostics = String(v);
+            else if (name.SequenceEqual("expression"u8)) expression = List(v, RequiredString);
         }
 
         return new OperationOutcomeIssue { Severity = severity, Code = code, Details = details, Diagnostics = diagnostics, Expression = expression };
@@ -485,11 +517,12 @@ internal static class FhirElementReader
         string? system = null, version = null, code = null, display = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("system"u8)) system = String(v);
-            else if (p.NameEquals("code"u8)) code = String(v);
-            else if (p.NameEquals("display"u8)) display = String(v);
-            else if (p.NameEquals("version"u8)) version = String(v);
+            if (name.SequenceEqual("system"u8)) system = Known(v);
+            else if (name.SequenceEqual("code"u8)) code = String(v);
+            else if (name.SequenceEqual("display"u8)) display = String(v);
+            else if (name.SequenceEqual("version"u8)) version = String(v);
         }
 
         return new Coding { System = system, Version = version, Code = code, Display = display };
@@ -501,9 +534,10 @@ internal static class FhirElementReader
         string? text = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("coding"u8)) coding = List(v, ReadCoding);
-            else if (p.NameEquals("text"u8)) text = String(v);
+            if (name.SequenceEqual("coding"u8)) coding = List(v, ReadCoding);
+            else if (name.SequenceEqual("text"u8)) text = String(v);
         }
 
         return new CodeableConcept { Coding = coding, Text = text };
@@ -515,11 +549,12 @@ internal static class FhirElementReader
         IReadOnlyList<string>? given = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("family"u8)) family = String(v);
-            else if (p.NameEquals("given"u8)) given = List(v, RequiredString);
-            else if (p.NameEquals("use"u8)) use = String(v);
-            else if (p.NameEquals("text"u8)) text = String(v);
+            if (name.SequenceEqual("family"u8)) family = String(v);
+            else if (name.SequenceEqual("given"u8)) given = List(v, RequiredString);
+            else if (name.SequenceEqual("use"u8)) use = String(v);
+            else if (name.SequenceEqual("text"u8)) text = String(v);
         }
 
         return new HumanName { Use = use, Text = text, Family = family, Given = given };
@@ -531,12 +566,13 @@ internal static class FhirElementReader
         string? comparator = null, unit = null, system = null, code = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("value"u8)) value = Decimal(v);
-            else if (p.NameEquals("unit"u8)) unit = String(v);
-            else if (p.NameEquals("system"u8)) system = String(v);
-            else if (p.NameEquals("code"u8)) code = String(v);
-            else if (p.NameEquals("comparator"u8)) comparator = String(v);
+            if (name.SequenceEqual("value"u8)) value = Decimal(v);
+            else if (name.SequenceEqual("unit"u8)) unit = Known(v);
+            else if (name.SequenceEqual("system"u8)) system = Known(v);
+            else if (name.SequenceEqual("code"u8)) code = Known(v);
+            else if (name.SequenceEqual("comparator"u8)) comparator = String(v);
         }
 
         return new Quantity { Value = value, Comparator = comparator, Unit = unit, System = system, Code = code };
@@ -547,9 +583,10 @@ internal static class FhirElementReader
         Quantity? low = null, high = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("low"u8)) low = Object(v, ReadQuantity);
-            else if (p.NameEquals("high"u8)) high = Object(v, ReadQuantity);
+            if (name.SequenceEqual("low"u8)) low = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("high"u8)) high = Object(v, ReadQuantity);
         }
 
         return new Range { Low = low, High = high };
@@ -560,9 +597,10 @@ internal static class FhirElementReader
         Quantity? numerator = null, denominator = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("numerator"u8)) numerator = Object(v, ReadQuantity);
-            else if (p.NameEquals("denominator"u8)) denominator = Object(v, ReadQuantity);
+            if (name.SequenceEqual("numerator"u8)) numerator = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("denominator"u8)) denominator = Object(v, ReadQuantity);
         }
 
         return new Ratio { Numerator = numerator, Denominator = denominator };
@@ -573,9 +611,10 @@ internal static class FhirElementReader
         string? start = null, end = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("start"u8)) start = String(v);
-            else if (p.NameEquals("end"u8)) end = String(v);
+            if (name.SequenceEqual("start"u8)) start = String(v);
+            else if (name.SequenceEqual("end"u8)) end = String(v);
         }
 
         return new Period { Start = start, End = end };
@@ -586,10 +625,11 @@ internal static class FhirElementReader
         string? reference = null, type = null, display = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("reference"u8)) reference = String(v);
-            else if (p.NameEquals("display"u8)) display = String(v);
-            else if (p.NameEquals("type"u8)) type = String(v);
+            if (name.SequenceEqual("reference"u8)) reference = String(v);
+            else if (name.SequenceEqual("display"u8)) display = String(v);
+            else if (name.SequenceEqual("type"u8)) type = String(v);
         }
 
         return new ResourceReference { Reference = reference, Type = type, Display = display };
@@ -608,18 +648,19 @@ internal static class FhirElementReader
         Ratio? maxPerPeriod = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("text"u8)) text = String(v);
-            else if (p.NameEquals("timing"u8)) timing = Object(v, ReadTiming);
-            else if (p.NameEquals("doseAndRate"u8)) doseAndRate = List(v, ReadDoseAndRate);
-            else if (p.NameEquals("route"u8)) route = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("sequence"u8)) sequence = Int32(v);
-            else if (p.NameEquals("asNeededBoolean"u8)) asNeeded = Boolean(v);
-            else if (p.NameEquals("asNeededCodeableConcept"u8)) asNeededConcept = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("doseQuantity"u8)) doseQuantity = Object(v, ReadQuantity);
-            else if (p.NameEquals("doseRange"u8)) doseRange = Object(v, ReadRange);
-            else if (p.NameEquals("maxDosePerPeriod"u8)) maxPerPeriod = Object(v, ReadRatio);
-            else if (p.NameEquals("maxDosePerAdministration"u8)) maxPerAdministration = Object(v, ReadQuantity);
+            if (name.SequenceEqual("text"u8)) text = String(v);
+            else if (name.SequenceEqual("timing"u8)) timing = Object(v, ReadTiming);
+            else if (name.SequenceEqual("doseAndRate"u8)) doseAndRate = List(v, ReadDoseAndRate);
+            else if (name.SequenceEqual("route"u8)) route = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("sequence"u8)) sequence = Int32(v);
+            else if (name.SequenceEqual("asNeededBoolean"u8)) asNeeded = Boolean(v);
+            else if (name.SequenceEqual("asNeededCodeableConcept"u8)) asNeededConcept = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(v, ReadRange);
+            else if (name.SequenceEqual("maxDosePerPeriod"u8)) maxPerPeriod = Object(v, ReadRatio);
+            else if (name.SequenceEqual("maxDosePerAdministration"u8)) maxPerAdministration = Object(v, ReadQuantity);
         }
 
         return new Dosage
@@ -637,10 +678,11 @@ internal static class FhirElementReader
         Quantity? doseQuantity = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("doseQuantity"u8)) doseQuantity = Object(v, ReadQuantity);
-            else if (p.NameEquals("doseRange"u8)) doseRange = Object(v, ReadRange);
-            else if (p.NameEquals("type"u8)) type = Object(v, ReadCodeableConcept);
+            if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(v, ReadQuantity);
+            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(v, ReadRange);
+            else if (name.SequenceEqual("type"u8)) type = Object(v, ReadCodeableConcept);
         }
 
         return new DoseAndRate { Type = type, DoseRange = doseRange, DoseQuantity = doseQuantity };
@@ -653,10 +695,11 @@ internal static class FhirElementReader
         CodeableConcept? code = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("repeat"u8)) repeat = Object(v, ReadRepeat);
-            else if (p.NameEquals("code"u8)) code = Object(v, ReadCodeableConcept);
-            else if (p.NameEquals("event"u8)) events = List(v, RequiredString);
+            if (name.SequenceEqual("repeat"u8)) repeat = Object(v, ReadRepeat);
+            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("event"u8)) events = List(v, RequiredString);
         }
 
         return new Timing { Event = events, Repeat = repeat, Code = code };
@@ -671,20 +714,21 @@ internal static class FhirElementReader
         IReadOnlyList<string>? when = null, timeOfDay = null, dayOfWeek = null;
         foreach (var p in e.EnumerateObject())
         {
+            var name = Name(p);
             var v = p.Value;
-            if (p.NameEquals("frequency"u8)) frequency = Int32(v);
-            else if (p.NameEquals("period"u8)) period = Decimal(v);
-            else if (p.NameEquals("periodUnit"u8)) periodUnit = String(v);
-            else if (p.NameEquals("boundsPeriod"u8)) bounds = Object(v, ReadPeriod);
-            else if (p.NameEquals("count"u8)) count = Int32(v);
-            else if (p.NameEquals("duration"u8)) duration = Decimal(v);
-            else if (p.NameEquals("durationUnit"u8)) durationUnit = String(v);
-            else if (p.NameEquals("frequencyMax"u8)) frequencyMax = Int32(v);
-            else if (p.NameEquals("periodMax"u8)) periodMax = Decimal(v);
-            else if (p.NameEquals("periodUnits"u8)) periodUnits = String(v);
-            else if (p.NameEquals("when"u8)) when = List(v, RequiredString);
-            else if (p.NameEquals("timeOfDay"u8)) timeOfDay = List(v, RequiredString);
-            else if (p.NameEquals("dayOfWeek"u8)) dayOfWeek = List(v, RequiredString);
+            if (name.SequenceEqual("frequency"u8)) frequency = Int32(v);
+            else if (name.SequenceEqual("period"u8)) period = Decimal(v);
+            else if (name.SequenceEqual("periodUnit"u8)) periodUnit = Known(v);
+            else if (name.SequenceEqual("boundsPeriod"u8)) bounds = Object(v, ReadPeriod);
+            else if (name.SequenceEqual("count"u8)) count = Int32(v);
+            else if (name.SequenceEqual("duration"u8)) duration = Decimal(v);
+            else if (name.SequenceEqual("durationUnit"u8)) durationUnit = Known(v);
+            else if (name.SequenceEqual("frequencyMax"u8)) frequencyMax = Int32(v);
+            else if (name.SequenceEqual("periodMax"u8)) periodMax = Decimal(v);
+            else if (name.SequenceEqual("periodUnits"u8)) periodUnits = Known(v);
+            else if (name.SequenceEqual("when"u8)) when = List(v, RequiredString);
+            else if (name.SequenceEqual("timeOfDay"u8)) timeOfDay = List(v, RequiredString);
+            else if (name.SequenceEqual("dayOfWeek"u8)) dayOfWeek = List(v, RequiredString);
         }
 
         return new TimingRepeat
@@ -693,6 +737,13 @@ internal static class FhirElementReader
             FrequencyMax = frequencyMax, Period = period, PeriodMax = periodMax, PeriodUnit = periodUnit, PeriodUnits = periodUnits,
             When = when, TimeOfDay = timeOfDay, DayOfWeek = dayOfWeek,
         };
+    }
+
+    /// <summary>A property's name as UTF-8, read in place; only a name written with escapes is decoded.</summary>
+    private static ReadOnlySpan<byte> Name(JsonProperty p)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        return raw.Contains((byte)'\\') ? Encoding.UTF8.GetBytes(p.Name) : raw;
     }
 
     // ---- leniency -----------------------------------------------------------------------------------------------
@@ -755,6 +806,27 @@ internal static class FhirElementReader
         }
 
         return readItem(item);
+    }
+
+    /// <summary>
+    /// A string that is usually one of a few values (code systems, statuses, units): the shared instance when it is,
+    /// instead of a new string per resource.
+    /// </summary>
+    private static string? Known(JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(v)[1..^1];
+            foreach (var (utf8, text) in KnownValues)
+            {
+                if (raw.SequenceEqual(utf8))
+                {
+                    return text;
+                }
+            }
+        }
+
+        return String(v);
     }
 
     /// <summary>A string where the item is not null (list items; nulls were dropped before).</summary>

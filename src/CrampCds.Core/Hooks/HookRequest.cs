@@ -50,9 +50,10 @@ public sealed record HookContext
 
     /// <summary>
     /// Each draft order's JSON as sent, by "Type/id": a suggestion that updates a draft rewrites only what it
-    /// changes and keeps the rest (requester, dispense, notes) the read model does not hold.
+    /// changes and keeps the rest (requester, dispense, notes) the read model does not hold. UTF-8 slices of the
+    /// request body, which the request keeps alive.
     /// </summary>
-    public IReadOnlyDictionary<string, string> DraftJson { get; init; } = FrozenDictionary<string, string>.Empty;
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> DraftJson { get; init; } = FrozenDictionary<string, ReadOnlyMemory<byte>>.Empty;
 
     /// <summary>Root-level primitive context fields, the only ones prefetch tokens may name.</summary>
     public IReadOnlyDictionary<string, string> TokenValues { get; init; } = FrozenDictionary<string, string>.Empty;

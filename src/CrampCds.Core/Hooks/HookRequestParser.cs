@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 using CrampCds.Core.Fhir;
@@ -47,11 +49,11 @@ public static class HookRequestParser
 
         using (document)
         {
-            return Bind(document.RootElement, expectedHook);
+            return Bind(document.RootElement, body, expectedHook);
         }
     }
 
-    private static HookRequestParseResult Bind(JsonElement root, string expectedHook)
+    private static HookRequestParseResult Bind(JsonElement root, ReadOnlyMemory<byte> body, string expectedHook)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -84,7 +86,7 @@ public static class HookRequestParser
         }
         else
         {
-            context = ReadContext(contextElement, expectedHook, errors);
+            context = ReadContext(contextElement, body, expectedHook, errors);
         }
 
         var prefetch = ReadPrefetch(root, errors);
@@ -104,7 +106,7 @@ public static class HookRequestParser
         }, errors);
     }
 
-    private static HookContext? ReadContext(JsonElement context, string hook, List<RequestError> errors)
+    private static HookContext? ReadContext(JsonElement context, ReadOnlyMemory<byte> body, string hook, List<RequestError> errors)
     {
         var patientId = RequiredString(context, "patientId", errors, "context.");
         if (patientId is not null && !FhirId.IsValid(patientId))
@@ -126,11 +128,11 @@ public static class HookRequestParser
 
         IReadOnlyList<Resource> drafts = [];
         IReadOnlyList<string> selections = [];
-        var draftJson = new Dictionary<string, string>(StringComparer.Ordinal);
+        var draftJson = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         if (HookNames.IsOrderHook(hook))
         {
             drafts = ReadDraftOrders(context, errors) ?? [];
-            KeepDraftJson(context, draftJson);
+            KeepDraftJson(context, body, draftJson);
             if (hook == HookNames.OrderSelect)
             {
                 selections = ReadSelections(context, drafts, errors);
@@ -151,7 +153,8 @@ public static class HookRequestParser
             };
     }
 
-    private static void KeepDraftJson(JsonElement context, Dictionary<string, string> draftJson)
+    /// <summary>Each draft's JSON as a slice of the body (not a copy): the body was parsed in place, so the element's raw text lies inside it.</summary>
+    private static void KeepDraftJson(JsonElement context, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson)
     {
         if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
             || !bundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
@@ -165,7 +168,9 @@ public static class HookRequestParser
                 && resource.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
                 && resource.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
             {
-                draftJson[$"{type.GetString()}/{id.GetString()}"] = resource.GetRawText();
+                var raw = JsonMarshal.GetRawUtf8Value(resource);
+                var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
+                draftJson[$"{type.GetString()}/{id.GetString()}"] = body.Slice(offset, raw.Length);
             }
         }
     }

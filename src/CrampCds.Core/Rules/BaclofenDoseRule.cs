@@ -110,7 +110,7 @@ public sealed class BaclofenDoseRule : IRule
                             Description = "",
                             Resource = SuggestedResources.Rewrite(
                                 (MedicationRequest)order.Source,
-                                context.Request.Context.DraftJson.GetValueOrDefault($"{order.Source.TypeName}/{order.Source.Id}"),
+                                context.Request.Context.DraftJson.TryGetValue($"{order.Source.TypeName}/{order.Source.Id}", out var draftJson) ? draftJson : null,
                                 content.Product!,
                                 timesPerDay,
                                 safeStart,

@@ -26,7 +26,7 @@ public static class SuggestedResources
     /// The draft order rewritten to another product and schedule (one unit per dose), in the draft's own
     /// FHIR version: DSTU2 MedicationOrder, STU3 (dose on the dosage) or R4 (doseAndRate).
     /// </summary>
-    public static JsonObject Rewrite(MedicationRequest draft, string? draftJson, SuggestedProduct product, int timesPerDay, string doseText, string patientId)
+    public static JsonObject Rewrite(MedicationRequest draft, ReadOnlyMemory<byte>? draftJson, SuggestedProduct product, int timesPerDay, string doseText, string patientId)
     {
         var dstu2 = draft.SourceType == "MedicationOrder";
         var stu3 = !dstu2 && draft.DosageInstruction?.Any(d => d.DoseQuantity is not null || d.DoseRange is not null) == true;
@@ -49,7 +49,7 @@ public static class SuggestedResources
         };
 
         // The draft as sent, with only the medication and the dosage replaced: nothing else of the order is lost.
-        if (draftJson is not null && JsonNode.Parse(draftJson) is JsonObject original)
+        if (draftJson is { } json && JsonNode.Parse(json.Span) is JsonObject original)
         {
             original.Remove("medicationReference");
             original.Remove("medicationCodeableConcept");
