@@ -46,8 +46,34 @@ public sealed record RuleContent
     public required string Version { get; init; }
     public required ReviewRecord Review { get; init; }
     public required string Indicator { get; init; }
-    public required string Summary { get; init; }
-    public required string Detail { get; init; }
+    public required string Summary
+    {
+        get;
+        init
+        {
+            field = value;
+            SummaryTemplate = Template.Parse(value);
+        }
+    }
+
+    public required string Detail
+    {
+        get;
+        init
+        {
+            field = value;
+            DetailTemplate = Template.Parse(value);
+        }
+    }
+
+    /// <summary><see cref="Summary"/> split into runs and placeholders once, when the content is loaded.</summary>
+    [JsonIgnore]
+    public Template SummaryTemplate { get; private init; } = null!;
+
+    /// <summary><see cref="Detail"/> split into runs and placeholders once, when the content is loaded.</summary>
+    [JsonIgnore]
+    public Template DetailTemplate { get; private init; } = null!;
+
     public required CardSource Source { get; init; }
     public IReadOnlyList<CardLink>? Links { get; init; }
     public IReadOnlyList<SuggestionTemplate>? Suggestions { get; init; }

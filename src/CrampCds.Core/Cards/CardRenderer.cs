@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using CrampCds.Core.Rules;
 
 namespace CrampCds.Core.Cards;
@@ -10,31 +11,18 @@ public static class CardRenderer
     public const string ContentVersionExtension = "org.crampcds.content-version";
     private const int MaxSummaryLength = 139;
 
+    // Card texts are a few hundred characters: rendered on the stack, then copied once into the card's string.
+    private const int StackChars = 1024;
+
     /// <param name="globals">Values every card may name: thresholds as "{rule-id.name}", fact settings as "{facts.name}".</param>
     public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals)
     {
         var suggestions = RenderSuggestions(finding, content);
-
-        // A value may itself be wording that names a threshold ("above {baclofen-dose.crampMaxMgPerDay} mg/day").
-        var summaryValues = new Dictionary<string, string>(finding.Values.Count, StringComparer.Ordinal);
-        var detailValues = new Dictionary<string, string>(finding.Values.Count + finding.MarkdownValues.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in finding.Values)
-        {
-            var filled = value.Contains('{', StringComparison.Ordinal) ? Fill(value, globals) : value;
-            summaryValues[key] = filled;
-            detailValues[key] = Markdown.Escape(filled);
-        }
-
-        foreach (var (key, value) in finding.MarkdownValues)
-        {
-            detailValues[key] = value.Contains('{', StringComparison.Ordinal) ? Fill(value, globals) : value;
-        }
-
         return new Card
         {
             Uuid = Guid.NewGuid().ToString(),
-            Summary = Shorten(Fill(content.Summary, summaryValues, globals)),
-            Detail = Fill(content.Detail, detailValues, globals),
+            Summary = Shorten(Render(content.SummaryTemplate, finding.Values, markdownValues: null, globals, escapeValues: false)),
+            Detail = Render(content.DetailTemplate, finding.Values, finding.MarkdownValues, globals, escapeValues: true),
             Indicator = finding.Indicator ?? content.Indicator,
             Source = content.Source,
             Links = content.Links is { Count: > 0 } links ? links : null,
@@ -57,7 +45,74 @@ public static class CardRenderer
             return template;
         }
 
-        var result = new StringBuilder(template.Length + 64);
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        AppendFilled(ref text, template, values, fallback);
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// One card text in one buffer. A value may itself be wording that names a global ("above
+    /// {baclofen-dose.crampMaxMgPerDay} mg/day"); values from orders and labs are Markdown-escaped in the detail,
+    /// <paramref name="markdownValues"/> (wording the rules compose) are not.
+    /// </summary>
+    private static string Render(
+        Template template,
+        IReadOnlyDictionary<string, string> values,
+        IReadOnlyDictionary<string, string>? markdownValues,
+        IReadOnlyDictionary<string, string> globals,
+        bool escapeValues)
+    {
+        if (template.IsLiteral)
+        {
+            return template.Text;
+        }
+
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        foreach (var segment in template.Segments)
+        {
+            var run = template.Text.AsSpan(segment.Start, segment.Length);
+            if (segment.Name is not { } name)
+            {
+                text.AppendFormatted(run);
+            }
+            else if (markdownValues is not null && markdownValues.TryGetValue(name, out var markdown))
+            {
+                AppendFilled(ref text, markdown, globals, null);
+            }
+            else if (values.TryGetValue(name, out var value))
+            {
+                if (!escapeValues)
+                {
+                    AppendFilled(ref text, value, globals, null);
+                }
+                else if (value.Contains('{', StringComparison.Ordinal))
+                {
+                    Markdown.AppendEscaped(ref text, Fill(value, globals));
+                }
+                else
+                {
+                    Markdown.AppendEscaped(ref text, value);
+                }
+            }
+            else if (globals.TryGetValue(name, out var global))
+            {
+                text.AppendFormatted(global);
+            }
+            else
+            {
+                text.AppendFormatted(run);
+            }
+        }
+
+        return text.ToStringAndClear();
+    }
+
+    private static void AppendFilled(
+        ref DefaultInterpolatedStringHandler text,
+        string template,
+        IReadOnlyDictionary<string, string> values,
+        IReadOnlyDictionary<string, string>? fallback)
+    {
         var position = 0;
         while (position < template.Length)
         {
@@ -65,25 +120,23 @@ public static class CardRenderer
             var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
             if (open < 0 || close < 0)
             {
-                result.Append(template, position, template.Length - position);
-                break;
+                text.AppendFormatted(template.AsSpan(position));
+                return;
             }
 
-            result.Append(template, position, open - position);
+            text.AppendFormatted(template.AsSpan(position, open - position));
             var name = template.Substring(open + 1, close - open - 1);
             if (values.TryGetValue(name, out var value) || (fallback is not null && fallback.TryGetValue(name, out value)))
             {
-                result.Append(value);
+                text.AppendFormatted(value);
             }
             else
             {
-                result.Append(template, open, close - open + 1);
+                text.AppendFormatted(template.AsSpan(open, close - open + 1));
             }
 
             position = close + 1;
         }
-
-        return result.ToString();
     }
 
     private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content)

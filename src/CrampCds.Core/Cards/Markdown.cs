@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CrampCds.Core.Cards;
 
@@ -17,29 +18,43 @@ public static class Markdown
             return text;
         }
 
-        var escaped = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
+        var escaped = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        AppendEscaped(ref escaped, text);
+        return escaped.ToStringAndClear();
+    }
+
+    /// <summary>Appends <paramref name="text"/> escaped as <see cref="Escape"/> does, without an intermediate string.</summary>
+    internal static void AppendEscaped(ref DefaultInterpolatedStringHandler target, ReadOnlySpan<char> text)
+    {
+        while (true)
         {
+            var special = text.IndexOfAny(Special);
+            if (special < 0)
+            {
+                target.AppendFormatted(text);
+                return;
+            }
+
+            target.AppendFormatted(text[..special]);
+            var c = text[special];
             switch (c)
             {
-                case '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '|' or '~':
-                    escaped.Append('\\').Append(c);
-                    break;
                 case '<':
-                    escaped.Append("&lt;");
+                    target.AppendLiteral("&lt;");
                     break;
                 case '>':
-                    escaped.Append("&gt;");
+                    target.AppendLiteral("&gt;");
                     break;
                 case '\r' or '\n':
-                    escaped.Append(' ');
+                    target.AppendLiteral(" ");
                     break;
                 default:
-                    escaped.Append(c);
+                    target.AppendFormatted('\\');
+                    target.AppendFormatted(c);
                     break;
             }
-        }
 
-        return escaped.ToString();
+            text = text[(special + 1)..];
+        }
     }
 }

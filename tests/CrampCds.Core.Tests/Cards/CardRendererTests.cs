@@ -54,6 +54,37 @@ public class CardRendererTests
     }
 
     [Fact]
+    public void Values_may_name_thresholds_markdown_values_stay_as_written_and_unknown_names_stay_visible()
+    {
+        var content = Quinine with
+        {
+            Summary = "{drug}: {limit}",
+            Detail = "{drug} | {limit} | {advice} | {facts.currentLabDays} days | {missing} | {open",
+        };
+        var finding = Finding(new MedicationRequest { Id = "d1" }, "a*b") with
+        {
+            Values = new Dictionary<string, string> { ["drug"] = "a*b", ["limit"] = "above {baclofen-dose.labelMaxMgPerDay} mg/day" },
+            MarkdownValues = new Dictionary<string, string> { ["advice"] = "**stop** at {baclofen-dose.labelMaxMgPerDay}" },
+        };
+
+        var card = CardRenderer.Render(finding, content, TestContent.Catalog.Globals);
+
+        card.Summary.Should().Be("a*b: above 80 mg/day");
+        card.Detail.Should().Be(@"a\*b | above 80 mg/day | **stop** at 80 | 90 days | {missing} | {open");
+    }
+
+    [Fact]
+    public void A_card_text_longer_than_the_render_buffer_is_rendered_whole()
+    {
+        var drug = string.Concat(Enumerable.Repeat("quinine_", 500));
+
+        var card = CardRenderer.Render(Finding(new MedicationRequest { Id = "d1" }, drug), Quinine, TestContent.Catalog.Globals);
+
+        card.Detail.Should().Contain(drug.Replace("_", @"\_", StringComparison.Ordinal));
+        card.Detail.Should().EndWith(Quinine.Detail[^20..]);
+    }
+
+    [Fact]
     public void A_draft_without_an_id_gets_no_delete_suggestion_and_no_selection_behavior()
     {
         var card = CardRenderer.Render(Finding(new MedicationRequest(), "quinine"), Quinine, TestContent.Catalog.Globals);

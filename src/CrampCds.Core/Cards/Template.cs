@@ -1,0 +1,55 @@
+namespace CrampCds.Core.Cards;
+
+/// <summary>
+/// A card text from cds-cards split once into literal runs and <c>{name}</c> placeholders, so rendering a card
+/// scans no text and cuts no substrings: it appends the runs and the named values into one buffer.
+/// </summary>
+public sealed class Template
+{
+    private Template(string text, Segment[] segments)
+    {
+        Text = text;
+        Segments = segments;
+    }
+
+    /// <summary>The text as written in cds-cards.</summary>
+    public string Text { get; }
+
+    internal Segment[] Segments { get; }
+
+    /// <summary>True when the text names no value: it renders as written.</summary>
+    public bool IsLiteral => Segments is [] or [{ Name: null }];
+
+    /// <summary>Splits <paramref name="text"/>; a <c>{</c> without its <c>}</c> stays literal, as <see cref="CardRenderer.Fill(string, IReadOnlyDictionary{string, string})"/> leaves it.</summary>
+    public static Template Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var segments = new List<Segment>();
+        var position = 0;
+        while (position < text.Length)
+        {
+            var open = text.IndexOf('{', position);
+            var close = open < 0 ? -1 : text.IndexOf('}', open + 1);
+            if (open < 0 || close < 0)
+            {
+                segments.Add(new Segment(position, text.Length - position, null));
+                break;
+            }
+
+            if (open > position)
+            {
+                segments.Add(new Segment(position, open - position, null));
+            }
+
+            segments.Add(new Segment(open, close - open + 1, text[(open + 1)..close]));
+            position = close + 1;
+        }
+
+        return new Template(text, [.. segments]);
+    }
+
+    public override string ToString() => Text;
+
+    /// <summary>A run of <see cref="Text"/>; <see cref="Name"/> is set for a placeholder (the run is then "{name}").</summary>
+    internal readonly record struct Segment(int Start, int Length, string? Name);
+}
