@@ -86,7 +86,7 @@ public static class PatientBundleRequest
     private static bool IsLab(JsonObject observation, CardCatalog catalog)
     {
         var codings = (observation["code"]?["coding"] as JsonArray ?? []).OfType<JsonObject>();
-        var concept = new Fhir.CodeableConcept { Coding = codings.Select(c => new Fhir.Coding { System = (string?)c["system"], Code = (string?)c["code"] }).ToList() };
+        var concept = new Fhir.CodeableConcept { Coding = codings.Select(c => new Fhir.Coding { System = (string?)c["system"], Code = (string?)c["code"] }).ToArray() };
         return catalog.Labs.AnalyteOf(concept) is not null;
     }
 

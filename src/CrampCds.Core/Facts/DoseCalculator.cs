@@ -187,8 +187,8 @@ public static class DoseCalculator
         if (frequency is null && repeat.Period is null)
         {
             // "when" (e.g. HS, MORN) or times of day without a period: once each, every day.
-            var times = repeat.TimeOfDay?.Count ?? 0;
-            var events = repeat.When?.Count ?? 0;
+            var times = repeat.TimeOfDay?.Length ?? 0;
+            var events = repeat.When?.Length ?? 0;
             return times > 0 ? times : events > 0 ? events : null;
         }
 

@@ -12,7 +12,7 @@ public sealed record Coding
 
 public sealed record CodeableConcept
 {
-    public IReadOnlyList<Coding>? Coding { get; init; }
+    public Coding[]? Coding { get; init; }
     public string? Text { get; init; }
 }
 
@@ -23,7 +23,7 @@ public sealed record HumanName
     public string? Family { get; init; }
 
     /// <summary>Given names in order; <c>null</c> placeholders (kept in JSON only to align with <c>_given</c>) are dropped.</summary>
-    public IReadOnlyList<string>? Given { get; init; }
+    public string[]? Given { get; init; }
 }
 
 public sealed record Quantity
@@ -75,14 +75,14 @@ public sealed record TimingRepeat
     /// <summary>DSTU2 spelling of <see cref="PeriodUnit"/>.</summary>
     public string? PeriodUnits { get; init; }
 
-    public IReadOnlyList<string>? When { get; init; }
-    public IReadOnlyList<string>? TimeOfDay { get; init; }
-    public IReadOnlyList<string>? DayOfWeek { get; init; }
+    public string[]? When { get; init; }
+    public string[]? TimeOfDay { get; init; }
+    public string[]? DayOfWeek { get; init; }
 }
 
 public sealed record Timing
 {
-    public IReadOnlyList<string>? Event { get; init; }
+    public string[]? Event { get; init; }
     public TimingRepeat? Repeat { get; init; }
     public CodeableConcept? Code { get; init; }
 }
@@ -104,7 +104,7 @@ public sealed record Dosage
     public bool? AsNeededBoolean { get; init; }
     public CodeableConcept? AsNeededCodeableConcept { get; init; }
     public CodeableConcept? Route { get; init; }
-    public IReadOnlyList<DoseAndRate>? DoseAndRate { get; init; }
+    public DoseAndRate[]? DoseAndRate { get; init; }
 
     /// <summary>STU3/DSTU2 shape: the dose sits directly on the dosage.</summary>
     public Quantity? DoseQuantity { get; init; }

@@ -130,9 +130,9 @@ internal static class FhirElementReader
     private static Patient ReadPatient(JsonElement e)
     {
         string? id = null, gender = null, birthDate = null, deceasedDateTime = null;
-        IReadOnlyList<Resource>? contained = null;
+        Resource[]? contained = null;
         bool? active = null, deceasedBoolean = null;
-        IReadOnlyList<HumanName>? names = null;
+        HumanName[]? names = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -157,11 +157,11 @@ internal static class FhirElementReader
     private static MedicationRequest ReadMedicationRequest(JsonElement e, string sourceType)
     {
         string? id = null, status = null, intent = null, authoredOn = null, dateWritten = null;
-        IReadOnlyList<Resource>? contained = null;
-        IReadOnlyList<CodeableConcept>? category = null, reasonCode = null;
+        Resource[]? contained = null;
+        CodeableConcept[]? category = null, reasonCode = null;
         CodeableConcept? medication = null, reasonConcept = null;
         ResourceReference? medicationReference = null, subject = null, patient = null;
-        IReadOnlyList<Dosage>? dosage = null;
+        Dosage[]? dosage = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -194,12 +194,12 @@ internal static class FhirElementReader
     private static MedicationStatement ReadMedicationStatement(JsonElement e)
     {
         string? id = null, status = null, effectiveDateTime = null, dateAsserted = null;
-        IReadOnlyList<Resource>? contained = null;
-        IReadOnlyList<CodeableConcept>? category = null, reasonCode = null;
+        Resource[]? contained = null;
+        CodeableConcept[]? category = null, reasonCode = null;
         CodeableConcept? medication = null;
         ResourceReference? medicationReference = null, subject = null;
         Period? effectivePeriod = null;
-        IReadOnlyList<Dosage>? dosage = null;
+        Dosage[]? dosage = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -229,9 +229,9 @@ internal static class FhirElementReader
     private static Medication ReadMedication(JsonElement e)
     {
         string? id = null, status = null;
-        IReadOnlyList<Resource>? contained = null;
+        Resource[]? contained = null;
         CodeableConcept? code = null, form = null;
-        IReadOnlyList<MedicationIngredient>? ingredient = null;
+        MedicationIngredient[]? ingredient = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -269,14 +269,14 @@ internal static class FhirElementReader
     private static Observation ReadObservation(JsonElement e)
     {
         string? id = null, status = null, effectiveDateTime = null, effectiveInstant = null, issued = null, valueString = null;
-        IReadOnlyList<Resource>? contained = null;
-        IReadOnlyList<CodeableConcept>? category = null, interpretation = null;
+        Resource[]? contained = null;
+        CodeableConcept[]? category = null, interpretation = null;
         CodeableConcept? code = null, valueConcept = null, dataAbsentReason = null;
         ResourceReference? subject = null;
         Period? effectivePeriod = null;
         Quantity? valueQuantity = null;
-        IReadOnlyList<ObservationReferenceRange>? referenceRange = null;
-        IReadOnlyList<ObservationComponent>? component = null;
+        ObservationReferenceRange[]? referenceRange = null;
+        ObservationComponent[]? component = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -333,8 +333,8 @@ internal static class FhirElementReader
         CodeableConcept? code = null, valueConcept = null;
         Quantity? valueQuantity = null;
         string? valueString = null;
-        IReadOnlyList<CodeableConcept>? interpretation = null;
-        IReadOnlyList<ObservationReferenceRange>? referenceRange = null;
+        CodeableConcept[]? interpretation = null;
+        ObservationReferenceRange[]? referenceRange = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -357,9 +357,9 @@ internal static class FhirElementReader
     private static Condition ReadCondition(JsonElement e)
     {
         string? id = null, onset = null, abatement = null, recordedDate = null;
-        IReadOnlyList<Resource>? contained = null;
+        Resource[]? contained = null;
         CodeableConcept? clinicalStatus = null, verificationStatus = null, code = null;
-        IReadOnlyList<CodeableConcept>? category = null;
+        CodeableConcept[]? category = null;
         ResourceReference? subject = null;
         foreach (var p in e.EnumerateObject())
         {
@@ -400,10 +400,10 @@ internal static class FhirElementReader
     private static ServiceRequest ReadServiceRequest(JsonElement e)
     {
         string? id = null, status = null, intent = null;
-        IReadOnlyList<Resource>? contained = null;
+        Resource[]? contained = null;
         CodeableConcept? code = null;
         ResourceReference? subject = null;
-        IReadOnlyList<CodeableConcept>? reasonCode = null;
+        CodeableConcept[]? reasonCode = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -426,10 +426,10 @@ internal static class FhirElementReader
     private static Bundle ReadBundle(JsonElement e)
     {
         string? id = null, type = null;
-        IReadOnlyList<Resource>? contained = null;
+        Resource[]? contained = null;
         int? total = null;
-        IReadOnlyList<BundleLink>? link = null;
-        IReadOnlyList<BundleEntry>? entry = null;
+        BundleLink[]? link = null;
+        BundleEntry[]? entry = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -477,8 +477,8 @@ internal static class FhirElementReader
     private static OperationOutcome ReadOperationOutcome(JsonElement e)
     {
         string? id = null;
-        IReadOnlyList<Resource>? contained = null;
-        IReadOnlyList<OperationOutcomeIssue>? issue = null;
+        Resource[]? contained = null;
+        OperationOutcomeIssue[]? issue = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -495,7 +495,7 @@ internal static class FhirElementReader
     {
         string? severity = null, code = null, diagnostics = null;
         CodeableConcept? details = null;
-        IReadOnlyList<string>? expression = null;
+        string[]? expression = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -530,7 +530,7 @@ internal static class FhirElementReader
 
     private static CodeableConcept ReadCodeableConcept(JsonElement e)
     {
-        IReadOnlyList<Coding>? coding = null;
+        Coding[]? coding = null;
         string? text = null;
         foreach (var p in e.EnumerateObject())
         {
@@ -546,7 +546,7 @@ internal static class FhirElementReader
     private static HumanName ReadHumanName(JsonElement e)
     {
         string? use = null, text = null, family = null;
-        IReadOnlyList<string>? given = null;
+        string[]? given = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);
@@ -642,7 +642,7 @@ internal static class FhirElementReader
         Timing? timing = null;
         bool? asNeeded = null;
         CodeableConcept? asNeededConcept = null, route = null;
-        IReadOnlyList<DoseAndRate>? doseAndRate = null;
+        DoseAndRate[]? doseAndRate = null;
         Quantity? doseQuantity = null, maxPerAdministration = null;
         Range? doseRange = null;
         Ratio? maxPerPeriod = null;
@@ -690,7 +690,7 @@ internal static class FhirElementReader
 
     private static Timing ReadTiming(JsonElement e)
     {
-        IReadOnlyList<string>? events = null;
+        string[]? events = null;
         TimingRepeat? repeat = null;
         CodeableConcept? code = null;
         foreach (var p in e.EnumerateObject())
@@ -711,7 +711,7 @@ internal static class FhirElementReader
         int? count = null, frequency = null, frequencyMax = null;
         decimal? duration = null, period = null, periodMax = null;
         string? durationUnit = null, periodUnit = null, periodUnits = null;
-        IReadOnlyList<string>? when = null, timeOfDay = null, dayOfWeek = null;
+        string[]? when = null, timeOfDay = null, dayOfWeek = null;
         foreach (var p in e.EnumerateObject())
         {
             var name = Name(p);

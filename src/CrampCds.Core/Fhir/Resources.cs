@@ -7,7 +7,7 @@ public abstract record Resource
     public abstract string TypeName { get; }
 
     public string? Id { get; init; }
-    public IReadOnlyList<Resource>? Contained { get; init; }
+    public Resource[]? Contained { get; init; }
 }
 
 /// <summary>A resource type the rules do not read (NutritionOrder, Encounter, ...); kept so bundles and selections stay whole.</summary>
@@ -21,7 +21,7 @@ public sealed record Patient : Resource
 {
     public override string TypeName => "Patient";
     public bool? Active { get; init; }
-    public IReadOnlyList<HumanName>? Name { get; init; }
+    public HumanName[]? Name { get; init; }
     public string? Gender { get; init; }
     public string? BirthDate { get; init; }
     public bool? DeceasedBoolean { get; init; }
@@ -37,7 +37,7 @@ public sealed record MedicationRequest : Resource
 
     public string? Status { get; init; }
     public string? Intent { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
+    public CodeableConcept[]? Category { get; init; }
     public CodeableConcept? MedicationCodeableConcept { get; init; }
     public ResourceReference? MedicationReference { get; init; }
     public ResourceReference? Subject { get; init; }
@@ -50,27 +50,27 @@ public sealed record MedicationRequest : Resource
     /// <summary>DSTU2 spelling of <see cref="AuthoredOn"/>.</summary>
     public string? DateWritten { get; init; }
 
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
+    public CodeableConcept[]? ReasonCode { get; init; }
 
     /// <summary>DSTU2 reason (a single CodeableConcept).</summary>
     public CodeableConcept? ReasonCodeableConcept { get; init; }
 
-    public IReadOnlyList<Dosage>? DosageInstruction { get; init; }
+    public Dosage[]? DosageInstruction { get; init; }
 }
 
 public sealed record MedicationStatement : Resource
 {
     public override string TypeName => "MedicationStatement";
     public string? Status { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
+    public CodeableConcept[]? Category { get; init; }
     public CodeableConcept? MedicationCodeableConcept { get; init; }
     public ResourceReference? MedicationReference { get; init; }
     public ResourceReference? Subject { get; init; }
     public string? EffectiveDateTime { get; init; }
     public Period? EffectivePeriod { get; init; }
     public string? DateAsserted { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
-    public IReadOnlyList<Dosage>? Dosage { get; init; }
+    public CodeableConcept[]? ReasonCode { get; init; }
+    public Dosage[]? Dosage { get; init; }
 }
 
 public sealed record MedicationIngredient
@@ -87,7 +87,7 @@ public sealed record Medication : Resource
     public CodeableConcept? Code { get; init; }
     public string? Status { get; init; }
     public CodeableConcept? Form { get; init; }
-    public IReadOnlyList<MedicationIngredient>? Ingredient { get; init; }
+    public MedicationIngredient[]? Ingredient { get; init; }
 }
 
 public sealed record ObservationReferenceRange
@@ -104,15 +104,15 @@ public sealed record ObservationComponent
     public Quantity? ValueQuantity { get; init; }
     public string? ValueString { get; init; }
     public CodeableConcept? ValueCodeableConcept { get; init; }
-    public IReadOnlyList<CodeableConcept>? Interpretation { get; init; }
-    public IReadOnlyList<ObservationReferenceRange>? ReferenceRange { get; init; }
+    public CodeableConcept[]? Interpretation { get; init; }
+    public ObservationReferenceRange[]? ReferenceRange { get; init; }
 }
 
 public sealed record Observation : Resource
 {
     public override string TypeName => "Observation";
     public string? Status { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
+    public CodeableConcept[]? Category { get; init; }
     public CodeableConcept? Code { get; init; }
     public ResourceReference? Subject { get; init; }
     public string? EffectiveDateTime { get; init; }
@@ -123,9 +123,9 @@ public sealed record Observation : Resource
     public string? ValueString { get; init; }
     public CodeableConcept? ValueCodeableConcept { get; init; }
     public CodeableConcept? DataAbsentReason { get; init; }
-    public IReadOnlyList<CodeableConcept>? Interpretation { get; init; }
-    public IReadOnlyList<ObservationReferenceRange>? ReferenceRange { get; init; }
-    public IReadOnlyList<ObservationComponent>? Component { get; init; }
+    public CodeableConcept[]? Interpretation { get; init; }
+    public ObservationReferenceRange[]? ReferenceRange { get; init; }
+    public ObservationComponent[]? Component { get; init; }
 }
 
 public sealed record Condition : Resource
@@ -135,7 +135,7 @@ public sealed record Condition : Resource
     public CodeableConcept? ClinicalStatus { get; init; }
 
     public CodeableConcept? VerificationStatus { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
+    public CodeableConcept[]? Category { get; init; }
     public CodeableConcept? Code { get; init; }
     public ResourceReference? Subject { get; init; }
     public string? OnsetDateTime { get; init; }
@@ -150,7 +150,7 @@ public sealed record ServiceRequest : Resource
     public string? Intent { get; init; }
     public CodeableConcept? Code { get; init; }
     public ResourceReference? Subject { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
+    public CodeableConcept[]? ReasonCode { get; init; }
 }
 
 public sealed record BundleLink
@@ -170,8 +170,8 @@ public sealed record Bundle : Resource
     public override string TypeName => "Bundle";
     public string? Type { get; init; }
     public int? Total { get; init; }
-    public IReadOnlyList<BundleLink>? Link { get; init; }
-    public IReadOnlyList<BundleEntry>? Entry { get; init; }
+    public BundleLink[]? Link { get; init; }
+    public BundleEntry[]? Entry { get; init; }
 }
 
 public sealed record OperationOutcomeIssue
@@ -180,11 +180,11 @@ public sealed record OperationOutcomeIssue
     public string? Code { get; init; }
     public CodeableConcept? Details { get; init; }
     public string? Diagnostics { get; init; }
-    public IReadOnlyList<string>? Expression { get; init; }
+    public string[]? Expression { get; init; }
 }
 
 public sealed record OperationOutcome : Resource
 {
     public override string TypeName => "OperationOutcome";
-    public IReadOnlyList<OperationOutcomeIssue>? Issue { get; init; }
+    public OperationOutcomeIssue[]? Issue { get; init; }
 }

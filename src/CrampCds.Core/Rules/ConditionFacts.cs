@@ -15,7 +15,7 @@ public static class ConditionFacts
             return false;
         }
 
-        return condition.ClinicalStatus?.Coding is not { Count: > 0 }
+        return condition.ClinicalStatus?.Coding is not { Length: > 0 }
             || HasCode(condition.ClinicalStatus, "active", "recurrence", "relapse");
     }
 
