@@ -76,8 +76,12 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
     public void Complete() => _queue.Writer.TryComplete();
 }
 
-/// <summary>Drains the card log into the store in batches; keeps a batch that failed and tries it again.</summary>
-public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<CardLogWriter> logger) : BackgroundService
+/// <summary>
+/// Drains the card log into the store in batches; keeps a batch that failed and tries it again. Once cards arrive it
+/// gathers for CrampCds:Feedback:FlushIntervalMs, so a busy service writes a few transactions a second instead of
+/// waking the writer for every card.
+/// </summary>
+public sealed class CardLogWriter(CardLog log, FeedbackStore store, CrampCdsOptions options, TimeProvider time, Observability.CrampCdsMetrics metrics, ILogger<CardLogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 200;
     private readonly List<IssuedCard> _batch = new(BatchSize);
@@ -88,14 +92,24 @@ public sealed class CardLogWriter(CardLog log, FeedbackStore store, TimeProvider
         var reader = log.Reader;
         try
         {
+            var interval = TimeSpan.FromMilliseconds(Math.Max(0, options.Feedback.FlushIntervalMs));
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < BatchSize && reader.TryRead(out var card))
+                if (interval > TimeSpan.Zero)
                 {
-                    batch.Add(card);
+                    await Task.Delay(interval, time, stoppingToken);
                 }
 
-                await WriteAsync(batch, stoppingToken);
+                do
+                {
+                    while (batch.Count < BatchSize && reader.TryRead(out var card))
+                    {
+                        batch.Add(card);
+                    }
+
+                    await WriteAsync(batch, stoppingToken);
+                }
+                while (reader.Count > 0);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -111,26 +111,22 @@ public sealed class FeedbackStore : IAsyncDisposable
             return;
         }
 
+        // One command for the whole batch: the statement is prepared once, not once per card.
         await WriteAsync(async (connection, transaction) =>
-        {
-            foreach (var card in cards)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
-                    VALUES (@CardUuid, @ServiceId, @RuleId, @ContentVersion, @Indicator, @HookInstance, @PatientHash, @Suggestions, @IssuedAt)
-                    ON CONFLICT (card_uuid) DO NOTHING
-                    """,
-                    new
-                    {
-                        card.CardUuid, card.ServiceId, card.RuleId, card.ContentVersion, card.Indicator, card.HookInstance, card.PatientHash,
-                        Suggestions = string.Join(',', card.SuggestionUuids),
-                        IssuedAt = card.IssuedAt.ToUnixTimeMilliseconds(),
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken));
-            }
-        }, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
+                VALUES (@CardUuid, @ServiceId, @RuleId, @ContentVersion, @Indicator, @HookInstance, @PatientHash, @Suggestions, @IssuedAt)
+                ON CONFLICT (card_uuid) DO NOTHING
+                """,
+                cards.Select(card => new
+                {
+                    card.CardUuid, card.ServiceId, card.RuleId, card.ContentVersion, card.Indicator, card.HookInstance, card.PatientHash,
+                    Suggestions = string.Join(',', card.SuggestionUuids),
+                    IssuedAt = card.IssuedAt.ToUnixTimeMilliseconds(),
+                }),
+                transaction,
+                cancellationToken: cancellationToken)), cancellationToken);
     }
 
     /// <summary>Stores feedback once per card + outcome + timestamp; returns how many items were new, and how many name unknown cards.</summary>

@@ -42,6 +42,9 @@ public sealed class FeedbackOptions
 
     /// <summary>Cards buffered for the log before a request writes its own.</summary>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long the card-log writer gathers cards before writing them in one transaction (0: write at once).</summary>
+    public int FlushIntervalMs { get; set; } = 100;
 }
 
 public sealed class AuthOptions

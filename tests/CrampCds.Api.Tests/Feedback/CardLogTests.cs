@@ -29,6 +29,25 @@ public class CardLogTests
     }
 
     [Fact]
+    public async Task The_writer_gathers_cards_for_the_flush_interval_then_writes_them_all()
+    {
+        await using var app = new CrampCdsApplication(null, ("CrampCds:Feedback:FlushIntervalMs", "1500"));
+        using var client = app.CreateClient();
+
+        var uuids = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await HookCall.OrderSign(FhirResources.QuinineDraft()).WithCompletePrefetch().PostAsync(client);
+            return (string)(await response.ReadCardsAsync()).OnlyCard(Answers.QuinineRule)["uuid"]!;
+        }));
+        await Task.Delay(300);
+        var early = await FeedbackEndpointsTests.Rows(app.DatabasePath, "issued_cards");
+        await FeedbackEndpointsTests.WaitForCardAsync(app.DatabasePath, uuids[^1]);
+
+        early.Count.Should().Be(0, "the writer waits out the flush interval before writing");
+        (await FeedbackEndpointsTests.Rows(app.DatabasePath, "issued_cards")).Select(r => (string)r.card_uuid).Should().BeEquivalentTo(uuids);
+    }
+
+    [Fact]
     public async Task A_thousand_concurrent_hook_calls_log_every_card_exactly_once()
     {
         await using var app = new CrampCdsApplication();
