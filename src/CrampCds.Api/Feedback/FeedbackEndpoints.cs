@@ -53,12 +53,12 @@ public static class FeedbackEndpoints
         }
 
         var body = await RequestBody.ReadAsync(request, options.Limits.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        if (body.Refusal is { } refusal)
         {
-            return Problems.TooLarge(options.Limits.MaxBodyBytes);
+            return refusal;
         }
 
-        var (items, errors) = FeedbackParser.Parse(body.Value);
+        var (items, errors) = FeedbackParser.Parse(body.Body);
         if (items is null)
         {
             return Problems.Invalid(errors);

@@ -75,12 +75,12 @@ public static class HookEndpoints
         CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(httpRequest, options.Limits.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        if (body.Refusal is { } refusal)
         {
-            return Problems.TooLarge(options.Limits.MaxBodyBytes);
+            return refusal;
         }
 
-        var parsed = HookRequestParser.Parse(body.Value, service.Hook);
+        var parsed = HookRequestParser.Parse(body.Body, service.Hook);
         if (parsed.Request is not { } request)
         {
             if (logger.IsEnabled(LogLevel.Information))
