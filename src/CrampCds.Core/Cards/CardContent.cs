@@ -155,7 +155,19 @@ public sealed record DrugConcept
     public IReadOnlyList<string>? Names { get; init; }
 
     /// <summary>The drug classes (rule vocabulary) the drug belongs to.</summary>
-    public IReadOnlyList<string> Classes { get; init; } = [];
+    public IReadOnlyList<string> Classes
+    {
+        get;
+        init
+        {
+            field = value;
+            ClassSet = value.ToFrozenSet(StringComparer.Ordinal);
+        }
+    } = [];
+
+    /// <summary><see cref="Classes"/> as a set, built when the content is loaded.</summary>
+    [JsonIgnore]
+    public FrozenSet<string> ClassSet { get; private init; } = FrozenSet<string>.Empty;
 
     /// <summary>Routes (keys of <see cref="MedicationsFile.Routes"/>) under which the drug does not count.</summary>
     public IReadOnlyList<string>? ExcludeRoutes { get; init; }

@@ -3,7 +3,7 @@ using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
 
-/// <summary>A medication as the rules see it: what it is, how it is given, how much a day.</summary>
+/// <summary>A medication as the rules see it: what it is and how much a day.</summary>
 public sealed record MedicationFact
 {
     /// <summary>The MedicationRequest or MedicationStatement (or draft order) it comes from.</summary>
@@ -13,7 +13,6 @@ public sealed record MedicationFact
     public required string Name { get; init; }
     public required IReadOnlySet<string> ConceptIds { get; init; }
     public required IReadOnlySet<string> Classes { get; init; }
-    public required IReadOnlySet<string> Routes { get; init; }
     public required DailyDose Dose { get; init; }
     public IReadOnlyList<CodeableConcept> Reasons { get; init; } = [];
 
@@ -86,7 +85,7 @@ public sealed record ClinicalFacts
     public bool IsOlderAdult { get; init; }
     public bool CrampContext { get; init; }
 
-    /// <summary>Active (or on-hold) medications on the list; drafts are not here.</summary>
+    /// <summary>Active (or on-hold) medications on the list that a concept in our lists names; drafts are not here.</summary>
     public IReadOnlyList<MedicationFact> ActiveMedications { get; init; } = [];
 
     /// <summary>The draft orders the hook judges (the selections for order-select; every draft for order-sign).</summary>

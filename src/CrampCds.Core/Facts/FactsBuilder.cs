@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
@@ -23,7 +24,7 @@ public static class FactsBuilder
         var judged = new List<MedicationFact>();
         foreach (var order in request.Context.DraftOrders.OfType<MedicationRequest>().Where(DraftOrders.HasMedication))
         {
-            var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog);
+            var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: false)!;
             drafts.Add(fact);
             if (judgedOrders.Any(j => ReferenceEquals(j, order)))
             {
@@ -34,17 +35,19 @@ public static class FactsBuilder
         var active = new List<MedicationFact>();
         foreach (var order in data.MedicationRequests)
         {
-            if (order.Status is "active" or "on-hold" && order.Intent is not ("proposal" or "plan"))
+            if (order.Status is "active" or "on-hold" && order.Intent is not ("proposal" or "plan")
+                && Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: true) is { } fact)
             {
-                active.Add(Medication(order, order.DosageInstruction, Reasons(order), data, catalog));
+                active.Add(fact);
             }
         }
 
         foreach (var statement in data.MedicationStatements)
         {
-            if (statement.Status is "active" or "on-hold")
+            if (statement.Status is "active" or "on-hold"
+                && Medication(statement, statement.Dosage, statement.ReasonCode ?? [], data, catalog, onlyNamed: true) is { } fact)
             {
-                active.Add(Medication(statement, statement.Dosage, statement.ReasonCode ?? [], data, catalog));
+                active.Add(fact);
             }
         }
 
@@ -83,12 +86,17 @@ public static class FactsBuilder
     public static IReadOnlyList<CodeableConcept> Reasons(MedicationRequest order) =>
         order.ReasonCodeableConcept is { } dstu2 ? [.. order.ReasonCode ?? [], dstu2] : order.ReasonCode ?? [];
 
-    private static MedicationFact Medication(
+    /// <param name="onlyNamed">
+    /// True for the patient's medications: one that no concept in our lists names is of no interest to any rule, so
+    /// it gets no fact (a long medication list costs little). Draft orders always get one (their dose and name count).
+    /// </param>
+    private static MedicationFact? Medication(
         Resource source,
-        IReadOnlyList<Dosage>? dosages,
+        Dosage[]? dosages,
         IReadOnlyList<CodeableConcept> reasons,
         PatientData data,
-        CardCatalog catalog)
+        CardCatalog catalog,
+        bool onlyNamed)
     {
         var (descriptions, reference, contained) = source switch
         {
@@ -96,48 +104,39 @@ public static class FactsBuilder
             MedicationStatement s => (MedicationResolver.Describe(s, data), s.MedicationReference, s.Contained),
             _ => ([], null, null),
         };
-        var name = MedicationNames.Display(descriptions);
         var drugs = catalog.Drugs;
-
-        var routes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dosage in dosages ?? [])
+        var conceptIds = drugs.Identify(descriptions, dosages);
+        if (onlyNamed && conceptIds.Count == 0)
         {
-            drugs.CollectRoutes(dosage.Route?.Text, routes);
-            foreach (var coding in dosage.Route?.Coding ?? [])
-            {
-                drugs.CollectRoutes(coding.Display, routes);
-            }
+            return null;
         }
 
-        if (routes.Count == 0)
+        IReadOnlySet<string> classes = FrozenSet<string>.Empty;
+        if (conceptIds.Count == 1)
         {
-            foreach (var description in descriptions)
+            foreach (var id in conceptIds)
             {
-                drugs.CollectRoutes(description.Text, routes);
-                foreach (var coding in description.Coding ?? [])
-                {
-                    drugs.CollectRoutes(coding.Display, routes);
-                }
+                classes = drugs.Concepts[id].ClassSet;
             }
         }
-
-        var allNames = string.Join(" | ", descriptions.SelectMany(d => (d.Coding ?? []).Select(c => c.Display).Append(d.Text)).Where(n => n is not null));
-        var conceptIds = new HashSet<string>(StringComparer.Ordinal);
-        drugs.Collect(descriptions, routes, allNames, conceptIds);
-        var classes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in conceptIds)
+        else if (conceptIds.Count > 1)
         {
-            classes.UnionWith(drugs.Concepts[id].Classes);
+            var union = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in conceptIds)
+            {
+                union.UnionWith(drugs.Concepts[id].ClassSet);
+            }
+
+            classes = union;
         }
 
         var strength = drugs.ProductStrength(descriptions) ?? MedicationStrength(reference, contained, data) ?? NameStrength(descriptions);
         return new MedicationFact
         {
             Source = source,
-            Name = name,
+            Name = MedicationNames.Display(descriptions),
             ConceptIds = conceptIds,
             Classes = classes,
-            Routes = routes,
             Dose = DoseCalculator.Compute(dosages, strength),
             Reasons = reasons,
         };

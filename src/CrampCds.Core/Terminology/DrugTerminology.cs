@@ -76,13 +76,13 @@ public sealed class DrugTerminology
     }
 
     /// <summary>
-    /// The concepts a medication is, given its descriptions, the routes it is given by and its name:
-    /// a concept that excludes one of the routes, requires another, or whose excluded words appear in the
-    /// name does not count.
+    /// The concepts a medication is, given its descriptions and dosages: a concept that excludes one of the routes the
+    /// medication is given by, requires another, or whose excluded words appear in its name does not count. Most
+    /// medications are none of ours: for them nothing is allocated and the dosages are not read.
     /// </summary>
-    public void Collect(IReadOnlyList<CodeableConcept> descriptions, IReadOnlySet<string> routes, string name, HashSet<string> conceptIds)
+    public IReadOnlySet<string> Identify(IReadOnlyList<CodeableConcept> descriptions, Dosage[]? dosages)
     {
-        var candidates = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? candidates = null;
         foreach (var description in descriptions)
         {
             foreach (var coding in description.Coding ?? [])
@@ -92,40 +92,68 @@ public sealed class DrugTerminology
                     var index = CodeSystems.IsRxNorm(coding.System) ? _rxNorm : CodeSystems.IsAtc(coding.System) ? _atc : null;
                     if (index is not null && index.TryGetValue(code, out var ids))
                     {
-                        candidates.UnionWith(ids);
+                        (candidates ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(ids);
                     }
                 }
 
                 if (coding.Display is { } display)
                 {
-                    _names.CollectMatches(display, candidates);
+                    _names.CollectMatches(display, ref candidates);
                 }
             }
 
             if (description.Text is { } text)
             {
-                _names.CollectMatches(text, candidates);
+                _names.CollectMatches(text, ref candidates);
             }
         }
 
-        foreach (var id in candidates)
+        if (candidates is null)
         {
-            if (Admits(Concepts[id], routes, name))
-            {
-                conceptIds.Add(id);
-            }
+            return FrozenSet<string>.Empty;
         }
+
+        var routes = Routes(descriptions, dosages);
+        candidates.RemoveWhere(id => !Admits(Concepts[id], routes, descriptions));
+        return candidates;
     }
 
-    /// <summary>The routes a route description or product name reveals ("Oral Tablet" is oral; "Dry Powder Inhaler" inhaled).</summary>
-    public void CollectRoutes(string? text, HashSet<string> routes)
+    /// <summary>The routes the dosages name, else those the product names reveal ("Oral Tablet" is oral; "Dry Powder Inhaler" inhaled).</summary>
+    private HashSet<string>? Routes(IReadOnlyList<CodeableConcept> descriptions, Dosage[]? dosages)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        HashSet<string>? routes = null;
+        foreach (var dosage in dosages ?? [])
         {
-            return;
+            CollectRoutes(dosage.Route?.Text, ref routes);
+            foreach (var coding in dosage.Route?.Coding ?? [])
+            {
+                CollectRoutes(coding.Display, ref routes);
+            }
         }
 
-        _routeWords.CollectMatches(text, routes);
+        if (routes is not null)
+        {
+            return routes;
+        }
+
+        foreach (var description in descriptions)
+        {
+            CollectRoutes(description.Text, ref routes);
+            foreach (var coding in description.Coding ?? [])
+            {
+                CollectRoutes(coding.Display, ref routes);
+            }
+        }
+
+        return routes;
+    }
+
+    private void CollectRoutes(string? text, ref HashSet<string>? routes)
+    {
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            _routeWords.CollectMatches(text, ref routes);
+        }
     }
 
     /// <summary>The strength of a product code in our lists.</summary>
@@ -145,30 +173,52 @@ public sealed class DrugTerminology
         return null;
     }
 
-    private static bool Admits(DrugConcept concept, IReadOnlySet<string> routes, string name)
+    private static bool Admits(DrugConcept concept, HashSet<string>? routes, IReadOnlyList<CodeableConcept> descriptions)
     {
         foreach (var route in concept.ExcludeRoutes ?? [])
         {
-            if (routes.Contains(route))
+            if (routes?.Contains(route) == true)
             {
                 return false;
             }
         }
 
-        if (concept.RequireRoutes is { Count: > 0 } required && routes.Count > 0 && !required.Any(routes.Contains))
+        if (concept.RequireRoutes is { Count: > 0 } required && routes is { Count: > 0 } && !required.Any(routes.Contains))
         {
             return false;
         }
 
         foreach (var word in concept.ExcludeNames ?? [])
         {
-            if (NameMatcher.ContainsWord(name, word))
+            if (NamesWord(descriptions, word))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    // Each name on its own: a word (or phrase) never spans two names.
+    private static bool NamesWord(IReadOnlyList<CodeableConcept> descriptions, string word)
+    {
+        foreach (var description in descriptions)
+        {
+            if (description.Text is { } text && NameMatcher.ContainsWord(text, word))
+            {
+                return true;
+            }
+
+            foreach (var coding in description.Coding ?? [])
+            {
+                if (coding.Display is { } display && NameMatcher.ContainsWord(display, word))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }
 

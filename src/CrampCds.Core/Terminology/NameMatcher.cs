@@ -25,15 +25,26 @@ public sealed class NameMatcher
         _lookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public bool Contains(ReadOnlySpan<char> text, string conceptId)
+    private interface IMatchSink
     {
-        var found = false;
-        Scan(text, (candidate, _) => found |= candidate.ConceptId == conceptId, conceptId);
-        return found;
+        /// <summary>Takes one match; false stops the scan.</summary>
+        bool Add(Candidate candidate);
     }
 
-    public void CollectMatches(ReadOnlySpan<char> text, HashSet<string> conceptIds) =>
-        Scan(text, static (candidate, ids) => ids.Add(candidate.ConceptId), conceptIds);
+    public bool Contains(ReadOnlySpan<char> text, string conceptId)
+    {
+        var sink = new FindSink(conceptId);
+        Scan(text, ref sink);
+        return sink.Found;
+    }
+
+    /// <summary>Adds the concepts named in <paramref name="text"/>; the set is created at the first match (most texts name none).</summary>
+    public void CollectMatches(ReadOnlySpan<char> text, ref HashSet<string>? conceptIds)
+    {
+        var sink = new CollectSink(conceptIds);
+        Scan(text, ref sink);
+        conceptIds = sink.Ids;
+    }
 
     /// <summary>True when <paramref name="word"/> (one or more words) stands in <paramref name="text"/> as whole words.</summary>
     public static bool ContainsWord(ReadOnlySpan<char> text, ReadOnlySpan<char> word)
@@ -60,7 +71,8 @@ public sealed class NameMatcher
         return false;
     }
 
-    private void Scan<TState>(ReadOnlySpan<char> text, Action<Candidate, TState> onMatch, TState state)
+    private void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : struct, IMatchSink
     {
         if (text.IsEmpty)
         {
@@ -81,9 +93,9 @@ public sealed class NameMatcher
 
                 foreach (var candidate in candidates)
                 {
-                    if (FollowsAt(text, tokens[..count], i, candidate.Words))
+                    if (FollowsAt(text, tokens[..count], i, candidate.Words) && !sink.Add(candidate))
                     {
-                        onMatch(candidate, state);
+                        return;
                     }
                 }
             }
@@ -151,6 +163,28 @@ public sealed class NameMatcher
     }
 
     private sealed record Candidate(string[] Words, string ConceptId);
+
+    private struct FindSink(string conceptId) : IMatchSink
+    {
+        public bool Found { get; private set; }
+
+        public bool Add(Candidate candidate)
+        {
+            Found = candidate.ConceptId == conceptId;
+            return !Found;
+        }
+    }
+
+    private struct CollectSink(HashSet<string>? ids) : IMatchSink
+    {
+        public HashSet<string>? Ids { get; private set; } = ids;
+
+        public bool Add(Candidate candidate)
+        {
+            (Ids ??= new HashSet<string>(StringComparer.Ordinal)).Add(candidate.ConceptId);
+            return true;
+        }
+    }
 }
 
 /// <summary>Exact code lookups built once at start-up; one code may belong to several concepts.</summary>
