@@ -52,9 +52,8 @@ public static class FactsBuilder
         }
 
         var conditions = catalog.Conditions;
-        bool Has(string conceptId) => data.Conditions.Any(c => ConditionFacts.IsActive(c) && conditions.MatchesCode(c.Code, conceptId));
-        var crampCoded = Has(ConceptIds.Cramp);
-        var crampReason = request.Context.DraftOrders.OfType<MedicationRequest>().Any(d => Reasons(d).Any(r => conditions.MatchesCodeOrText(r, ConceptIds.Cramp)));
+        var crampCoded = Has(data, conditions, ConceptIds.Cramp);
+        var crampReason = CrampReason(request.Context.DraftOrders, conditions);
         var crampContext = crampCoded || crampReason || (request.Hook == HookNames.PatientView && !requireCrampContext);
 
         var labs = LatestLabs(data.Observations, catalog, now, settings.CurrentLabDays);
@@ -76,11 +75,45 @@ public static class FactsBuilder
             DraftOrders = drafts,
             LatestLabs = labs,
             Renal = renal,
-            Cirrhosis = Has(ConceptIds.Cirrhosis),
-            HepaticEncephalopathy = Has(ConceptIds.HepaticEncephalopathy),
-            Dialysis = Has(ConceptIds.Dialysis),
-            Malaria = Has(ConceptIds.Malaria),
+            Cirrhosis = Has(data, conditions, ConceptIds.Cirrhosis),
+            HepaticEncephalopathy = Has(data, conditions, ConceptIds.HepaticEncephalopathy),
+            Dialysis = Has(data, conditions, ConceptIds.Dialysis),
+            Malaria = Has(data, conditions, ConceptIds.Malaria),
         };
+    }
+
+    private static bool Has(PatientData data, ConditionTerminology conditions, string conceptId)
+    {
+        foreach (var condition in data.Conditions)
+        {
+            if (ConditionFacts.IsActive(condition) && conditions.MatchesCode(condition.Code, conceptId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CrampReason(IReadOnlyList<Resource> drafts, ConditionTerminology conditions)
+    {
+        foreach (var draft in drafts)
+        {
+            if (draft is not MedicationRequest order)
+            {
+                continue;
+            }
+
+            foreach (var reason in Reasons(order))
+            {
+                if (conditions.MatchesCodeOrText(reason, ConceptIds.Cramp))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     public static IReadOnlyList<CodeableConcept> Reasons(MedicationRequest order) =>
@@ -198,10 +231,14 @@ public static class FactsBuilder
                 continue;
             }
 
-            var date = FhirDates.Earliest(observation.EffectiveDateTime ?? observation.EffectiveInstant ?? observation.EffectivePeriod?.End ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+            // Most observations are of no analyte we read: their dates are not even parsed.
+            DateTimeOffset? date = null;
+            var dated = false;
             if (catalog.Labs.AnalyteOf(observation.Code) is { } analyte)
             {
-                Offer(latest, Lab(analyte, observation.ValueQuantity, observation.ReferenceRange, observation.Interpretation, date, now, currentDays));
+                date = Date(observation);
+                dated = true;
+                Offer(latest, analyte, observation.ValueQuantity, observation.ReferenceRange, observation.Interpretation, date, now, currentDays);
             }
 
             // eGFR is sometimes reported as a component of a panel (the R4 example f205 does so).
@@ -209,7 +246,9 @@ public static class FactsBuilder
             {
                 if (catalog.Labs.AnalyteOf(component.Code) is { } componentAnalyte)
                 {
-                    Offer(latest, Lab(componentAnalyte, component.ValueQuantity, component.ReferenceRange, component.Interpretation, date, now, currentDays));
+                    date = dated ? date : Date(observation);
+                    dated = true;
+                    Offer(latest, componentAnalyte, component.ValueQuantity, component.ReferenceRange, component.Interpretation, date, now, currentDays);
                 }
             }
         }
@@ -217,24 +256,16 @@ public static class FactsBuilder
         return latest;
     }
 
-    private static void Offer(Dictionary<Analyte, LabFact> latest, LabFact? lab)
-    {
-        if (lab is null)
-        {
-            return;
-        }
+    private static DateTimeOffset? Date(Observation observation) =>
+        FhirDates.Earliest(observation.EffectiveDateTime ?? observation.EffectiveInstant ?? observation.EffectivePeriod?.End ?? observation.EffectivePeriod?.Start ?? observation.Issued);
 
-        if (!latest.TryGetValue(lab.Analyte, out var existing) || (lab.Date ?? DateTimeOffset.MinValue) > (existing.Date ?? DateTimeOffset.MinValue))
-        {
-            latest[lab.Analyte] = lab;
-        }
-    }
-
-    private static LabFact? Lab(
+    /// <summary>Keeps the result when it is the newest usable one of its analyte; only then is its fact built.</summary>
+    private static void Offer(
+        Dictionary<Analyte, LabFact> latest,
         Analyte analyte,
         Quantity? quantity,
-        IReadOnlyList<ObservationReferenceRange>? ranges,
-        IReadOnlyList<CodeableConcept>? interpretation,
+        ObservationReferenceRange[]? ranges,
+        CodeableConcept[]? interpretation,
         DateTimeOffset? date,
         DateTimeOffset now,
         int currentDays)
@@ -242,7 +273,12 @@ public static class FactsBuilder
         // A negative result is a data error; a result dated ahead of now cannot be the latest one.
         if (quantity?.Value is not { } value || value < 0 || date > now.AddDays(1))
         {
-            return null;
+            return;
+        }
+
+        if (latest.TryGetValue(analyte, out var existing) && (date ?? DateTimeOffset.MinValue) <= (existing.Date ?? DateTimeOffset.MinValue))
+        {
+            return;
         }
 
         var unit = LabUnits.Parse(quantity.Code ?? quantity.Unit);
@@ -251,7 +287,7 @@ public static class FactsBuilder
             unit = LabUnits.Parse(quantity.Unit);
         }
 
-        return new LabFact
+        latest[analyte] = new LabFact
         {
             Analyte = analyte,
             Value = value,
@@ -262,11 +298,27 @@ public static class FactsBuilder
             Date = date,
             IsCurrent = date is { } d && d <= now.AddDays(1) && d >= now.AddDays(-currentDays),
             ReferenceRange = DescribeRange(ranges),
-            Interpretation = interpretation?.SelectMany(i => i.Coding ?? []).Select(c => c.Code).FirstOrDefault(c => c is not null),
+            Interpretation = FirstCode(interpretation),
         };
     }
 
-    private static string? DescribeRange(IReadOnlyList<ObservationReferenceRange>? ranges)
+    private static string? FirstCode(CodeableConcept[]? concepts)
+    {
+        foreach (var concept in concepts ?? [])
+        {
+            foreach (var coding in concept.Coding ?? [])
+            {
+                if (coding.Code is { } code)
+                {
+                    return code;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? DescribeRange(ObservationReferenceRange[]? ranges)
     {
         if (ranges is not [var range, ..])
         {
