@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using CrampCds.Api.Infrastructure;
 using CrampCds.Api.Observability;
+using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
@@ -16,8 +17,11 @@ public readonly record struct FetchResult(Resource? Resource, DataGapReason? Fai
     public static FetchResult NotFound => new(null, null);
 }
 
-/// <summary>Reads from the EHR's FHIR server with the hook's bearer token. Callers check the URL against the policy first.</summary>
-public sealed class FhirClient(HttpClient http, CrampCdsMetrics metrics, TimeProvider time, ILogger<FhirClient> logger)
+/// <summary>
+/// Reads from the EHR's FHIR server with the hook's bearer token, leaving out what no rule reads (see
+/// <see cref="CardCatalog.ReadOptions"/>). Callers check the URL against the policy first.
+/// </summary>
+public sealed class FhirClient(HttpClient http, CardCatalog catalog, CrampCdsMetrics metrics, TimeProvider time, ILogger<FhirClient> logger)
 {
     public const string HttpClientName = "fhir";
 
@@ -68,7 +72,7 @@ public sealed class FhirClient(HttpClient http, CrampCdsMetrics metrics, TimePro
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var resource = await FhirJson.ParseAsync(body, cancellationToken);
+            var resource = await FhirJson.ParseAsync(body, catalog.ReadOptions, cancellationToken);
             return resource is OperationOutcome ? new(null, DataGapReason.ServerError) : new(resource, null);
         }
         catch (FhirParseException)

@@ -45,6 +45,7 @@ public static class HookEndpoints
         string id,
         HttpRequest httpRequest,
         FrozenDictionary<string, IHookService> services,
+        CardCatalog catalog,
         CrampCdsOptions options,
         CrampCdsMetrics metrics,
         CardLog cardLog,
@@ -58,7 +59,7 @@ public static class HookEndpoints
             return Problems.NotFound($"No CDS service '{Truncate(id)}' here; GET /cds-services lists them.");
         }
 
-        var result = await AnswerAsync(service, httpRequest, options, metrics, cardLog, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
+        var result = await AnswerAsync(service, httpRequest, catalog, options, metrics, cardLog, loggers.CreateLogger(typeof(HookEndpoints)), time, started, cancellationToken);
         metrics.HookDuration.Observe(time.GetElapsedTime(started).TotalSeconds, service.ServiceId);
         return result;
     }
@@ -66,6 +67,7 @@ public static class HookEndpoints
     private static async Task<IResult> AnswerAsync(
         IHookService service,
         HttpRequest httpRequest,
+        CardCatalog catalog,
         CrampCdsOptions options,
         CrampCdsMetrics metrics,
         CardLog cardLog,
@@ -80,7 +82,7 @@ public static class HookEndpoints
             return refusal;
         }
 
-        var parsed = HookRequestParser.Parse(body.Body, service.Hook);
+        var parsed = HookRequestParser.Parse(body.Body, service.Hook, catalog.ReadOptions);
         if (parsed.Request is not { } request)
         {
             if (logger.IsEnabled(LogLevel.Information))

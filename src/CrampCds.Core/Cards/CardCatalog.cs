@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
+using CrampCds.Core.Fhir;
 using CrampCds.Core.Hooks;
 using CrampCds.Core.Rules;
 using CrampCds.Core.Terminology;
@@ -46,6 +47,7 @@ public sealed class CardCatalog
         FactsSettings facts)
     {
         Labs = labs;
+        ReadOptions = new FhirReadOptions(code => labs.AnalyteOf(code) is not null);
         Facts = facts;
         Globals = BuildGlobals(rules, facts);
         Services = services;
@@ -61,6 +63,9 @@ public sealed class CardCatalog
     public DrugTerminology Drugs { get; }
     public ConditionTerminology Conditions { get; }
     public LabTerminology Labs { get; }
+
+    /// <summary>How patient data is read: Observations of no analyte in <see cref="Labs"/> are kept as their code alone.</summary>
+    public FhirReadOptions ReadOptions { get; }
     public FactsSettings Facts { get; }
 
     /// <summary>Values any card's wording may name: "{rule-id.threshold}" and "{facts.setting}", so text never repeats a number.</summary>

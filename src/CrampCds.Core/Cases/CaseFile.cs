@@ -35,7 +35,7 @@ public sealed record CaseFile(string Path, string Description, JsonObject Reques
     {
         var hook = JsonNode.Parse(body)?["hook"]?.GetValue<string>() ?? throw new FormatException("the request has no hook");
         var service = catalog.Services.FirstOrDefault(s => s.Hook == hook) ?? throw new FormatException($"no service answers '{hook}'");
-        var parsed = HookRequestParser.Parse(Encoding.UTF8.GetBytes(body), service.Hook);
+        var parsed = HookRequestParser.Parse(Encoding.UTF8.GetBytes(body), service.Hook, catalog.ReadOptions);
         if (parsed.Request is not { } request)
         {
             throw new FormatException(string.Join("; ", parsed.Errors.Select(e => $"{e.Field} {e.Message}")));

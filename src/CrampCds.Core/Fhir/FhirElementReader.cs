@@ -29,7 +29,9 @@ internal static class FhirElementReader
         }.Select(text => (Encoding.UTF8.GetBytes(text), text)),
     ];
 
-    public static Resource ReadResource(JsonElement e)
+    public static Resource ReadResource(JsonElement e) => ReadResource(e, FhirReadOptions.Full);
+
+    public static Resource ReadResource(JsonElement e, FhirReadOptions options)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
@@ -52,7 +54,7 @@ internal static class FhirElementReader
 
             if (type.ValueEquals("Observation"u8))
             {
-                return ReadObservation(e);
+                return options.ReadsObservation is { } reads && !Reads(e, reads, out var code) ? ReadObservationCode(e, code) : ReadObservation(e);
             }
 
             if (type.ValueEquals("MedicationRequest"u8))
@@ -67,7 +69,7 @@ internal static class FhirElementReader
 
             if (type.ValueEquals("Bundle"u8))
             {
-                return ReadBundle(e);
+                return ReadBundle(e, options);
             }
 
             if (type.ValueEquals("Patient"u8))
@@ -310,6 +312,44 @@ internal static class FhirElementReader
         };
     }
 
+    /// <summary>Whether the rules read this Observation: its code, or a component's (eGFR may come inside a panel).</summary>
+    private static bool Reads(JsonElement e, Func<CodeableConcept, bool> reads, out CodeableConcept? code)
+    {
+        code = e.TryGetProperty("code"u8, out var element) ? Object(element, ReadCodeableConcept) : null;
+        if (code is not null && reads(code))
+        {
+            return true;
+        }
+
+        if (e.TryGetProperty("component"u8, out var components) && components.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var component in components.EnumerateArray())
+            {
+                if (component.ValueKind == JsonValueKind.Object && component.TryGetProperty("code"u8, out element)
+                    && element.ValueKind == JsonValueKind.Object && reads(ReadCodeableConcept(element)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An Observation no rule reads: its id, status and code alone.</summary>
+    private static Observation ReadObservationCode(JsonElement e, CodeableConcept? code)
+    {
+        string? id = null, status = null;
+        foreach (var p in e.EnumerateObject())
+        {
+            var name = Name(p);
+            if (name.SequenceEqual("id"u8)) id = String(p.Value);
+            else if (name.SequenceEqual("status"u8)) status = Known(p.Value);
+        }
+
+        return new Observation { Id = id, Status = status, Code = code };
+    }
+
     private static ObservationReferenceRange ReadReferenceRange(JsonElement e)
     {
         Quantity? low = null, high = null;
@@ -423,7 +463,7 @@ internal static class FhirElementReader
         };
     }
 
-    private static Bundle ReadBundle(JsonElement e)
+    private static Bundle ReadBundle(JsonElement e, FhirReadOptions options)
     {
         string? id = null, type = null;
         Resource[]? contained = null;
@@ -434,7 +474,7 @@ internal static class FhirElementReader
         {
             var name = Name(p);
             var v = p.Value;
-            if (name.SequenceEqual("entry"u8)) entry = List(v, ReadEntry);
+            if (name.SequenceEqual("entry"u8)) entry = Entries(v, options);
             else if (name.SequenceEqual("id"u8)) id = String(v);
             else if (name.SequenceEqual("type"u8)) type = String(v);
             else if (name.SequenceEqual("total"u8)) total = Int32(v);
@@ -445,7 +485,32 @@ internal static class FhirElementReader
         return new Bundle { Id = id, Contained = contained, Type = type, Total = total, Link = link, Entry = entry };
     }
 
-    private static BundleEntry ReadEntry(JsonElement e)
+    private static BundleEntry[]? Entries(JsonElement v, FhirReadOptions options)
+    {
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            return v.ValueKind == JsonValueKind.Null ? null : [ReadEntry(ObjectItem<BundleEntry>(v), options)];
+        }
+
+        var entries = new BundleEntry[v.GetArrayLength()];
+        var count = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Null)
+            {
+                entries[count++] = ReadEntry(ObjectItem<BundleEntry>(item), options);
+            }
+        }
+
+        if (count < entries.Length)
+        {
+            Array.Resize(ref entries, count);
+        }
+
+        return entries;
+    }
+
+    private static BundleEntry ReadEntry(JsonElement e, FhirReadOptions options)
     {
         string? fullUrl = null;
         Resource? resource = null;
@@ -453,7 +518,7 @@ internal static class FhirElementReader
         {
             var name = Name(p);
             var v = p.Value;
-            if (name.SequenceEqual("resource"u8)) resource = v.ValueKind == JsonValueKind.Null ? null : ReadResource(v);
+            if (name.SequenceEqual("resource"u8)) resource = v.ValueKind == JsonValueKind.Null ? null : ReadResource(v, options);
             else if (name.SequenceEqual("fullUrl"u8)) fullUrl = String(v);
         }
 
@@ -796,6 +861,11 @@ internal static class FhirElementReader
                 return [ReadItem(v, readItem)];
         }
     }
+
+    private static JsonElement ObjectItem<T>(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object
+            ? item
+            : throw new FhirReadException(item, $"Expected a {typeof(T).Name} (a JSON object) but found {Describe(item.ValueKind)}.");
 
     private static T ReadItem<T>(JsonElement item, Func<JsonElement, T> readItem)
     {

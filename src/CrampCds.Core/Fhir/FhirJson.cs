@@ -73,7 +73,11 @@ public static class FhirJson
     /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
     /// <exception cref="OperationCanceledException">Cancelled while reading.</exception>
     /// <exception cref="IOException">The stream itself failed (e.g. the client went away).</exception>
-    public static async ValueTask<Resource> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)
+    public static ValueTask<Resource> ParseAsync(Stream utf8Json, CancellationToken cancellationToken) =>
+        ParseAsync(utf8Json, FhirReadOptions.Full, cancellationToken);
+
+    /// <summary>As <see cref="ParseAsync(Stream, CancellationToken)"/>, leaving out what <paramref name="options"/> says no rule reads.</summary>
+    public static async ValueTask<Resource> ParseAsync(Stream utf8Json, FhirReadOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
 
@@ -106,7 +110,7 @@ public static class FhirJson
                 length += read;
             }
 
-            return ParseCore(buffer.AsMemory(0, length));
+            return ParseCore(buffer.AsMemory(0, length), options);
         }
         finally
         {
@@ -119,7 +123,11 @@ public static class FhirJson
     /// the JSON is not read again. Locations in error messages are relative to the element (<c>$</c> is the element).
     /// </summary>
     /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
-    public static Resource FromElement(JsonElement element)
+    public static Resource FromElement(JsonElement element) => FromElement(element, FhirReadOptions.Full);
+
+    /// <summary>As <see cref="FromElement(JsonElement)"/>, leaving out what <paramref name="options"/> says no rule reads.</summary>
+    /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
+    public static Resource FromElement(JsonElement element, FhirReadOptions options)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -127,10 +135,10 @@ public static class FhirJson
                 $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {FhirElementReader.Describe(element.ValueKind)}.");
         }
 
-        return Read(element, fromElement: true);
+        return Read(element, options, fromElement: true);
     }
 
-    private static Resource ParseCore(ReadOnlyMemory<byte> utf8Json)
+    private static Resource ParseCore(ReadOnlyMemory<byte> utf8Json, FhirReadOptions? options = null)
     {
         if (utf8Json.Span.StartsWith(Utf8Bom))
         {
@@ -154,15 +162,15 @@ public static class FhirJson
                 throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
             }
 
-            return Read(document.RootElement, fromElement: false);
+            return Read(document.RootElement, options ?? FhirReadOptions.Full, fromElement: false);
         }
     }
 
-    private static Resource Read(JsonElement root, bool fromElement)
+    private static Resource Read(JsonElement root, FhirReadOptions options, bool fromElement)
     {
         try
         {
-            return FhirElementReader.ReadResource(root);
+            return FhirElementReader.ReadResource(root, options);
         }
         catch (FhirReadException ex)
         {

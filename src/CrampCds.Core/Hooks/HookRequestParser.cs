@@ -23,7 +23,10 @@ public static class HookRequestParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
-    public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook)
+    public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook) => Parse(body, expectedHook, FhirReadOptions.Full);
+
+    /// <param name="readOptions">What of the prefetch may be left out because no rule reads it (draft orders are read whole).</param>
+    public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook, FhirReadOptions readOptions)
     {
         // A UTF-8 byte order mark is allowed before JSON (some clients send one); the reader does not skip it.
         if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
@@ -49,11 +52,11 @@ public static class HookRequestParser
 
         using (document)
         {
-            return Bind(document.RootElement, body, expectedHook);
+            return Bind(document.RootElement, body, expectedHook, readOptions);
         }
     }
 
-    private static HookRequestParseResult Bind(JsonElement root, ReadOnlyMemory<byte> body, string expectedHook)
+    private static HookRequestParseResult Bind(JsonElement root, ReadOnlyMemory<byte> body, string expectedHook, FhirReadOptions readOptions)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -89,7 +92,7 @@ public static class HookRequestParser
             context = ReadContext(contextElement, body, expectedHook, errors);
         }
 
-        var prefetch = ReadPrefetch(root, errors);
+        var prefetch = ReadPrefetch(root, readOptions, errors);
         if (errors.Count > 0 || hook is null || hookInstance is null || context is null)
         {
             return new(null, errors);
@@ -250,7 +253,7 @@ public static class HookRequestParser
         return selections;
     }
 
-    private static Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, List<RequestError> errors)
+    private static Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, FhirReadOptions readOptions, List<RequestError> errors)
     {
         var prefetch = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
         if (!root.TryGetProperty("prefetch", out var element) || element.ValueKind == JsonValueKind.Null)
@@ -269,7 +272,7 @@ public static class HookRequestParser
             prefetch[property.Name] = property.Value.ValueKind switch
             {
                 JsonValueKind.Null => new(PrefetchState.NoData, null),
-                JsonValueKind.Object => ReadPrefetchResource(property.Value),
+                JsonValueKind.Object => ReadPrefetchResource(property.Value, readOptions),
                 _ => new(PrefetchState.Failed, null),
             };
         }
@@ -277,11 +280,11 @@ public static class HookRequestParser
         return prefetch;
     }
 
-    private static PrefetchValue ReadPrefetchResource(JsonElement element)
+    private static PrefetchValue ReadPrefetchResource(JsonElement element, FhirReadOptions readOptions)
     {
         try
         {
-            var resource = FhirJson.FromElement(element);
+            var resource = FhirJson.FromElement(element, readOptions);
             return resource is OperationOutcome ? new(PrefetchState.Failed, resource) : new(PrefetchState.Present, resource);
         }
         catch (FhirParseException)
