@@ -54,7 +54,12 @@ internal static class FhirElementReader
 
             if (type.ValueEquals("Observation"u8))
             {
-                return options.ReadsObservation is { } reads && !Reads(e, reads, out var code) ? ReadObservationCode(e, code) : ReadObservation(e);
+                if (options.ReadsObservation is not { } reads)
+                {
+                    return ReadObservation(e, null);
+                }
+
+                return Reads(e, reads, out var code) ? ReadObservation(e, code) : ReadObservationCode(e, code);
             }
 
             if (type.ValueEquals("MedicationRequest"u8))
@@ -268,12 +273,14 @@ internal static class FhirElementReader
         return new MedicationIngredient { ItemCodeableConcept = item, ItemReference = itemReference, IsActive = isActive, Strength = strength };
     }
 
-    private static Observation ReadObservation(JsonElement e)
+    /// <param name="code">The code when it was read already (to decide whether to read the rest).</param>
+    private static Observation ReadObservation(JsonElement e, CodeableConcept? code)
     {
+        var codeRead = code is not null;
         string? id = null, status = null, effectiveDateTime = null, effectiveInstant = null, issued = null, valueString = null;
         Resource[]? contained = null;
         CodeableConcept[]? category = null, interpretation = null;
-        CodeableConcept? code = null, valueConcept = null, dataAbsentReason = null;
+        CodeableConcept? valueConcept = null, dataAbsentReason = null;
         ResourceReference? subject = null;
         Period? effectivePeriod = null;
         Quantity? valueQuantity = null;
@@ -285,7 +292,7 @@ internal static class FhirElementReader
             var v = p.Value;
             if (name.SequenceEqual("id"u8)) id = String(v);
             else if (name.SequenceEqual("status"u8)) status = Known(v);
-            else if (name.SequenceEqual("code"u8)) code = Object(v, ReadCodeableConcept);
+            else if (name.SequenceEqual("code"u8) && !codeRead) code = Object(v, ReadCodeableConcept);
             else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(v, ReadQuantity);
             else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = String(v);
             else if (name.SequenceEqual("category"u8)) category = List(v, ReadCodeableConcept);
