@@ -2,14 +2,18 @@
 # HTTP load benchmark: CrampCds (Release) against a bare minimal API that parses the same body and returns a
 # fixed card, measured in the same run with wrk (Debian's package). Prints throughput ratios and latencies,
 # the fetch-on-miss latency against a FHIR stub that answers after 50 ms, and the service's working set.
-# Usage: tests/CrampCds.Benchmarks/load.sh [seconds per run, default 15]
+# Then a soak: order-sign under the same load for [soak seconds, default 300], the working set sampled every 30 s.
+# Usage: tests/CrampCds.Benchmarks/load.sh [seconds per run, default 15] [soak seconds, default 300; 0 skips it]
+# The service's SQLite store goes to a temporary directory on the same disk (CRAMPCDS_BENCH_STORE_DIR to move it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-15}
+soak=${2:-300}
 connections=32
 work=$(mktemp -d)
+store=${CRAMPCDS_BENCH_STORE_DIR:-$work}
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; rm -f "$store"/crampcds-bench-$$.db*; }
 trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
@@ -25,13 +29,15 @@ wait_for() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; s
 start_service() {
   env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5181 \
     CrampCds__Cards__Path="$PWD/cds-cards" CrampCds__Auth__RequireJwt=false CrampCds__Limits__RequestsPerMinute=0 \
-    ConnectionStrings__Feedback="Data Source=$work/crampcds.db" CrampCds__Feedback__PatientHashKey=bench-key \
+    ConnectionStrings__Feedback="Data Source=$store/crampcds-bench-$$.db" CrampCds__Feedback__PatientHashKey=bench-key \
     Serilog__MinimumLevel__Default=Warning "$@" $api >"$work/service.log" 2>&1 &
   pids+=($!); service_pid=$!
   wait_for http://127.0.0.1:5181/health/live
 }
 
-run_wrk() { # url body -> "requests/s p50 p99"
+rss_mb() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
+
+run_wrk() { # url body [seconds] -> "requests/s p50 p99"
   cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -40,7 +46,7 @@ done = function(summary, latency, requests)
   io.write(string.format("RESULT %.1f %.2f %.2f\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 LUA
-  wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$1" | awk '/^RESULT/ { print $2, $3, $4 }'
+  wrk -t2 -c"$connections" -d"${3:-$seconds}s" -s "$work/post.lua" "$1" | awk '/^RESULT/ { print $2, $3, $4 }'
 }
 
 $bench bare --urls http://127.0.0.1:5182 >"$work/bare.log" 2>&1 &
@@ -52,12 +58,29 @@ wait_for_bare
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; ${seconds}s per run, $connections connections"
 printf "%-14s %12s %12s %7s %9s %9s\n" hook "crampcds r/s" "bare r/s" ratio "p50 ms" "p99 ms"
 for hook in patient-view order-select order-sign; do
+  # Warm both up (JIT tiers, pools) before measuring.
+  run_wrk "http://127.0.0.1:5182/cds-services/x" "$work/bodies/$hook.json" 3 >/dev/null
+  run_wrk "http://127.0.0.1:5181/cds-services/crampcds-$hook" "$work/bodies/$hook.json" 3 >/dev/null
   read -r bare_rps _ _ < <(run_wrk "http://127.0.0.1:5182/cds-services/x" "$work/bodies/$hook.json")
   read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:5181/cds-services/crampcds-$hook" "$work/bodies/$hook.json")
   printf "%-14s %12.0f %12.0f %7.2f %9.2f %9.2f\n" "$hook" "$rps" "$bare_rps" "$(echo "$rps / $bare_rps" | bc -l)" "$p50" "$p99"
 done
-echo "working set under load: $(( $(awk '/VmRSS/ {print $2}' /proc/$service_pid/status) / 1024 )) MB"
+echo "working set under load: $(rss_mb "$service_pid") MB"
+if (( soak > 0 )); then
+  cat >"$work/soak.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/bodies/order-sign.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+  wrk -t2 -c"$connections" -d"${soak}s" -s "$work/soak.lua" http://127.0.0.1:5181/cds-services/crampcds-order-sign >/dev/null &
+  soak_pid=$!
+  samples=()
+  for (( t = 30; t <= soak; t += 30 )); do sleep 30; samples+=("$(rss_mb "$service_pid")"); done
+  wait "$soak_pid" || true
+  echo "soak (order-sign, ${soak}s, 32 connections): working set every 30 s: ${samples[*]} MB; growth after the first minute: $(( samples[${#samples[@]}-1] - samples[1] )) MB"
+fi
 kill "$service_pid"
+rm -f "$store"/crampcds-bench-$$.db*
 
 # With JWT validation (ES384): every request carries its own token (a jti is accepted once).
 $bench tokens http://127.0.0.1:5181/cds-services/crampcds-order-sign $(( seconds * 15000 )) "$work/jwt" >/dev/null
