@@ -52,7 +52,7 @@ public static class FeedbackEndpoints
             return Problems.NotFound($"No CDS service '{(id.Length <= 64 ? id : id[..64])}' here; GET /cds-services lists them.");
         }
 
-        var body = await RequestBody.ReadAsync(request, options.Limits.MaxBodyBytes, cancellationToken);
+        using var body = await RequestBody.ReadAsync(request, options.Limits.MaxBodyBytes, cancellationToken);
         if (body.Refusal is { } refusal)
         {
             return refusal;

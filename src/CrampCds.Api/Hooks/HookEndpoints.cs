@@ -76,7 +76,7 @@ public static class HookEndpoints
         long started,
         CancellationToken cancellationToken)
     {
-        var body = await RequestBody.ReadAsync(httpRequest, options.Limits.MaxBodyBytes, cancellationToken);
+        using var body = await RequestBody.ReadAsync(httpRequest, options.Limits.MaxBodyBytes, cancellationToken);
         if (body.Refusal is { } refusal)
         {
             return refusal;

@@ -15,12 +15,16 @@ public static class CardRenderer
     private const int StackChars = 1024;
 
     /// <param name="globals">Values every card may name: thresholds as "{rule-id.name}", fact settings as "{facts.name}".</param>
-    public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals)
+    /// <param name="issuedAt">
+    /// When the card is issued. Card and suggestion uuids are time-ordered (version 7), so the card log appends to its
+    /// index instead of writing all over it.
+    /// </param>
+    public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals, DateTimeOffset issuedAt)
     {
-        var suggestions = RenderSuggestions(finding, content);
+        var suggestions = RenderSuggestions(finding, content, issuedAt);
         return new Card
         {
-            Uuid = Guid.NewGuid().ToString(),
+            Uuid = Guid.CreateVersion7(issuedAt).ToString(),
             Summary = Shorten(Render(content.SummaryTemplate, finding.Values, markdownValues: null, globals, escapeValues: false)),
             Detail = Render(content.DetailTemplate, finding.Values, finding.MarkdownValues, globals, escapeValues: true),
             Indicator = finding.Indicator ?? content.Indicator,
@@ -139,7 +143,7 @@ public static class CardRenderer
         }
     }
 
-    private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content)
+    private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content, DateTimeOffset issuedAt)
     {
         if (content.Suggestions is not { Count: > 0 } templates)
         {
@@ -159,7 +163,7 @@ public static class CardRenderer
                 suggestions.Add(new Suggestion
                 {
                     Label = Fill(template.Label, finding.Values),
-                    Uuid = Guid.NewGuid().ToString(),
+                    Uuid = Guid.CreateVersion7(issuedAt).ToString(),
                     IsRecommended = template.IsRecommended,
                     Actions = actions,
                 });

@@ -105,13 +105,13 @@ public sealed class HookEvaluator
 
         // Most severe first, for EHRs that show cards in the order given; rule order breaks ties.
         var cards = findings
-            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId], _catalog.Globals))
+            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId], _catalog.Globals, now))
             .OrderByDescending(c => Severity(c.Indicator))
             .ToList();
 
         if (data.Gaps.Count > 0)
         {
-            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals));
+            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals, now));
         }
 
         return new HookResult(cards) { FailedRules = failed };
