@@ -113,6 +113,7 @@ public sealed class FeedbackStore : IAsyncDisposable
 
         // One command for the whole batch: the statement is prepared once, not once per card.
         await WriteAsync(async (connection, transaction) =>
+        {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
@@ -126,7 +127,19 @@ public sealed class FeedbackStore : IAsyncDisposable
                     IssuedAt = card.IssuedAt.ToUnixTimeMilliseconds(),
                 }),
                 transaction,
-                cancellationToken: cancellationToken)), cancellationToken);
+                cancellationToken: cancellationToken));
+
+            // Feedback that came before its card was logged (the log writes in batches) learns its patient and rule now.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE feedback SET
+                    patient_hash = (SELECT c.patient_hash FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid),
+                    rule_id = (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
+                WHERE patient_hash IS NULL AND EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
+                """,
+                transaction: transaction,
+                cancellationToken: cancellationToken));
+        }, cancellationToken);
     }
 
     /// <summary>Stores feedback once per card + outcome + timestamp; returns how many items were new, and how many name unknown cards.</summary>
@@ -138,13 +151,14 @@ public sealed class FeedbackStore : IAsyncDisposable
         {
             foreach (var item in items)
             {
-                var known = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM issued_cards WHERE card_uuid = @CardUuid", new { item.CardUuid }, transaction, cancellationToken: cancellationToken)) > 0;
+                var card = await connection.QuerySingleOrDefaultAsync<CardOwner>(new CommandDefinition(
+                    "SELECT patient_hash AS PatientHash, rule_id AS RuleId FROM issued_cards WHERE card_uuid = @CardUuid", new { item.CardUuid }, transaction, cancellationToken: cancellationToken));
+                var known = card is not null;
                 unknown += known ? 0 : 1;
                 stored += await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO feedback (feedback_key, card_uuid, service_id, outcome, accepted_suggestions, reason_system, reason_code, reason_display, user_comment, outcome_at, received_at, card_known)
-                    VALUES (@Key, @CardUuid, @ServiceId, @Outcome, @Accepted, @ReasonSystem, @ReasonCode, @ReasonDisplay, @UserComment, @OutcomeAt, @ReceivedAt, @Known)
+                    INSERT INTO feedback (feedback_key, card_uuid, service_id, outcome, accepted_suggestions, reason_system, reason_code, reason_display, user_comment, outcome_at, received_at, card_known, patient_hash, rule_id)
+                    VALUES (@Key, @CardUuid, @ServiceId, @Outcome, @Accepted, @ReasonSystem, @ReasonCode, @ReasonDisplay, @UserComment, @OutcomeAt, @ReceivedAt, @Known, @PatientHash, @RuleId)
                     ON CONFLICT (feedback_key) DO NOTHING
                     """,
                     new
@@ -161,6 +175,8 @@ public sealed class FeedbackStore : IAsyncDisposable
                         OutcomeAt = item.OutcomeTimestamp.ToUnixTimeMilliseconds(),
                         ReceivedAt = Now(),
                         Known = known ? 1 : 0,
+                        PatientHash = card?.PatientHash,
+                        RuleId = card?.RuleId,
                     },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -209,9 +225,9 @@ public sealed class FeedbackStore : IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
             """
-            SELECT DISTINCT c.rule_id, f.reason_code
-            FROM feedback f JOIN issued_cards c ON c.card_uuid = f.card_uuid
-            WHERE c.patient_hash = @patientHash AND f.outcome = 'overridden' AND f.reason_code IS NOT NULL AND f.outcome_at >= @since
+            SELECT DISTINCT rule_id, reason_code
+            FROM feedback
+            WHERE patient_hash = @patientHash AND outcome_at >= @since AND outcome = 'overridden' AND reason_code IS NOT NULL
             """,
             new { patientHash, since = since.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken));
@@ -305,6 +321,8 @@ public sealed class FeedbackStore : IAsyncDisposable
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;", cancellationToken: cancellationToken));
         return connection;
     }
+
+    private sealed record CardOwner(string PatientHash, string RuleId);
 
     private static string Read(Assembly assembly, string name)
     {

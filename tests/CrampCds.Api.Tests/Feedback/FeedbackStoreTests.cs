@@ -105,6 +105,33 @@ public class FeedbackStoreTests
 
     [Theory]
     [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
+    public async Task An_override_that_arrives_before_its_card_is_logged_counts_once_the_card_is_logged(string provider)
+    {
+        await using var fixture = await StoreFixture.CreateAsync(provider);
+        await using var store = fixture.Open();
+        await store.RecordFeedbackAsync("s", [Item("late", "overridden", Now, "patient-aware-managed")], CancellationToken.None);
+        var before = await store.OverridesAsync("hash-a", Now.AddDays(-90), CancellationToken.None);
+
+        await store.RecordCardsAsync([Card("late", "hash-a", Now.AddSeconds(-5))], CancellationToken.None);
+
+        before.Should().BeEmpty();
+        (await store.OverridesAsync("hash-a", Now.AddDays(-90), CancellationToken.None)).Should().Equal(("causative-drugs", "patient-aware-managed"));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
+    public async Task Overrides_older_than_the_snooze_window_or_of_other_patients_do_not_count(string provider)
+    {
+        await using var fixture = await StoreFixture.CreateAsync(provider);
+        await using var store = fixture.Open();
+        await store.RecordCardsAsync([Card("old", "hash-a", Now.AddDays(-100)), Card("other", "hash-b", Now)], CancellationToken.None);
+        await store.RecordFeedbackAsync("s", [Item("old", "overridden", Now.AddDays(-100), "patient-aware-managed"), Item("other", "overridden", Now, "patient-aware-managed")], CancellationToken.None);
+
+        (await store.OverridesAsync("hash-a", Now.AddDays(-90), CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
     public async Task Retention_purges_rows_older_than_the_cutoff(string provider)
     {
         await using var fixture = await StoreFixture.CreateAsync(provider);
