@@ -56,14 +56,14 @@ wait_for_bare() { for _ in $(seq 1 100); do curl -fs -o /dev/null -X POST -H 'Co
 wait_for_bare
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; ${seconds}s per run, $connections connections"
-printf "%-14s %12s %12s %7s %9s %9s\n" hook "crampcds r/s" "bare r/s" ratio "p50 ms" "p99 ms"
+printf "%-14s %12s %12s %7s %9s %9s %14s\n" hook "crampcds r/s" "bare r/s" ratio "p50 ms" "p99 ms" "bare p50/p99"
 for hook in patient-view order-select order-sign; do
   # Warm both up (JIT tiers, pools) before measuring.
   run_wrk "http://127.0.0.1:5182/cds-services/x" "$work/bodies/$hook.json" 3 >/dev/null
   run_wrk "http://127.0.0.1:5181/cds-services/crampcds-$hook" "$work/bodies/$hook.json" 3 >/dev/null
-  read -r bare_rps _ _ < <(run_wrk "http://127.0.0.1:5182/cds-services/x" "$work/bodies/$hook.json")
+  read -r bare_rps bare_p50 bare_p99 < <(run_wrk "http://127.0.0.1:5182/cds-services/x" "$work/bodies/$hook.json")
   read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:5181/cds-services/crampcds-$hook" "$work/bodies/$hook.json")
-  printf "%-14s %12.0f %12.0f %7.2f %9.2f %9.2f\n" "$hook" "$rps" "$bare_rps" "$(echo "$rps / $bare_rps" | bc -l)" "$p50" "$p99"
+  printf "%-14s %12.0f %12.0f %7.2f %9.2f %9.2f %6.2f/%-7.2f\n" "$hook" "$rps" "$bare_rps" "$(echo "$rps / $bare_rps" | bc -l)" "$p50" "$p99" "$bare_p50" "$bare_p99"
 done
 echo "working set under load: $(rss_mb "$service_pid") MB"
 if (( soak > 0 )); then
