@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CrampCds.Core.Cards;
-using CrampCds.Core.Cases;
 using CrampCds.Core.Data;
 using CrampCds.Core.Hooks;
 using CrampCds.Core.Rules;
@@ -19,30 +17,13 @@ namespace CrampCds.Benchmarks;
 public class PipelineBenchmarks : IDisposable
 {
     private readonly ResponseWriter _response = new();
-    private CardCatalog _catalog = null!;
-    private HookEvaluator _evaluator = null!;
-    private byte[] _body = [];
-    private string _hook = "";
+    private BenchmarkRequest _request = null!;
 
-    [Params("patient-view-synthea", "order-select-baclofen", "order-sign-quinine")]
+    [Params(BenchmarkRequest.Synthea, BenchmarkRequest.BaclofenOrderSelect, BenchmarkRequest.QuinineOrderSign)]
     public string Request { get; set; } = "";
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var rules = RuleSet.Create();
-        _catalog = CardCatalog.Load(RequestBodies.CardsPath, rules);
-        _evaluator = new HookEvaluator(_catalog, rules, [], new FixedTimeProvider(DateTimeOffset.UtcNow));
-        var json = Request switch
-        {
-            "patient-view-synthea" => RequestBodies.SyntheaPatientView(),
-            "order-select-baclofen" => RequestBodies.BaclofenOrderSelect(),
-            _ => RequestBodies.QuinineOrderSign(),
-        };
-        _body = Encoding.UTF8.GetBytes(json);
-        _hook = JsonDocument.Parse(_body).RootElement.GetProperty("hook").GetString()!;
-        Console.WriteLine($"// {Request}: body {_body.Length} bytes");
-    }
+    public void Setup() => _request = BenchmarkRequest.Load(Request);
 
     [GlobalCleanup]
     public void Dispose()
@@ -54,16 +35,17 @@ public class PipelineBenchmarks : IDisposable
     [Benchmark(Baseline = true)]
     public int ParseOnlyBaseline()
     {
-        using var document = JsonDocument.Parse(_body);
+        using var document = JsonDocument.Parse(_request.Body);
         return document.RootElement.PropertyCount();
     }
 
     [Benchmark]
     public int Pipeline()
     {
-        var service = _catalog.Services.First(s => s.Hook == _hook);
-        var request = HookRequestParser.Parse(_body, _hook, _catalog.ReadOptions).Request!;
-        var result = _evaluator.Evaluate(request, PrefetchData.Build(request, service.Prefetch));
+        var r = _request;
+        var service = r.Catalog.Services.First(s => s.Hook == r.Hook);
+        var request = HookRequestParser.Parse(r.Body, r.Hook, r.Catalog.ReadOptions).Request!;
+        var result = r.Evaluator.Evaluate(request, PrefetchData.Build(request, service.Prefetch));
         return _response.Write(result.Cards);
     }
 }

@@ -28,6 +28,28 @@ public static class SharedData
         return System.IO.Path.Combine([Root, .. parts]);
     }
 
+    /// <summary>
+    /// The Synthea patients' file names, for a <see cref="SharedDataTheoryAttribute"/>'s member data; one placeholder
+    /// row when the data is absent (the theory is skipped, but xunit needs a row to report it).
+    /// </summary>
+    public static TheoryData<string> SyntheaPatients()
+    {
+        var data = new TheoryData<string>();
+        if (Available)
+        {
+            foreach (var file in Directory.GetFiles(Path("fhir-data", "synthea"), "*.json").Order(StringComparer.Ordinal))
+            {
+                data.Add(System.IO.Path.GetFileName(file));
+            }
+        }
+        else
+        {
+            data.Add("(shared data absent)");
+        }
+
+        return data;
+    }
+
     private static string? FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -15,23 +15,7 @@ public class PatientBundleRequestTests
     private static readonly string[] InfoNames = ["prednisone", "methylprednisolone", "dexamethasone", "atorvastatin", "simvastatin", "rosuvastatin", "albuterol", "salmeterol", "insulin", "ethinyl estradiol"];
     private static readonly string[] LocalRoutes = ["topical", "cream", "ointment", "inhaler", "inhalation", "nasal"];
 
-    public static TheoryData<string> Patients()
-    {
-        var data = new TheoryData<string>();
-        if (SharedData.Available)
-        {
-            foreach (var file in Directory.GetFiles(SharedData.Path("fhir-data", "synthea"), "*.json").Order(StringComparer.Ordinal))
-            {
-                data.Add(Path.GetFileName(file));
-            }
-        }
-        else
-        {
-            data.Add("(shared data absent)");
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Patients() => SharedData.SyntheaPatients();
 
     [SharedDataTheory]
     [MemberData(nameof(Patients))]

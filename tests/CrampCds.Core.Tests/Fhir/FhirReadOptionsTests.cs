@@ -54,23 +54,7 @@ public class FhirReadOptionsTests
         ((Observation)bundle.Entry![1].Resource!).ValueQuantity!.Value.Should().Be(72);
     }
 
-    public static TheoryData<string> Patients()
-    {
-        var data = new TheoryData<string>();
-        if (SharedData.Available)
-        {
-            foreach (var file in Directory.GetFiles(SharedData.Path("fhir-data", "synthea"), "*.json").Order(StringComparer.Ordinal))
-            {
-                data.Add(Path.GetFileName(file));
-            }
-        }
-        else
-        {
-            data.Add("(shared data absent)");
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Patients() => SharedData.SyntheaPatients();
 
     [SharedDataTheory]
     [MemberData(nameof(Patients))]
