@@ -135,9 +135,10 @@ public sealed class FeedbackStore : IAsyncDisposable
                 UPDATE feedback SET
                     patient_hash = (SELECT c.patient_hash FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid),
                     rule_id = (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
-                WHERE patient_hash IS NULL AND EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
+                WHERE card_uuid IN @CardUuids AND patient_hash IS NULL
                 """,
-                transaction: transaction,
+                new { CardUuids = cards.Select(c => c.CardUuid) },
+                transaction,
                 cancellationToken: cancellationToken));
         }, cancellationToken);
     }
