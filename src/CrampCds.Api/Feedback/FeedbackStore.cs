@@ -130,14 +130,15 @@ public sealed class FeedbackStore : IAsyncDisposable
                 cancellationToken: cancellationToken));
 
             // Feedback that came before its card was logged (the log writes in batches) learns its patient and rule now.
+            // Dapper expands "IN @list" for SQLite; PostgreSQL takes the list as one array parameter.
             await connection.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 UPDATE feedback SET
                     patient_hash = (SELECT c.patient_hash FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid),
                     rule_id = (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
-                WHERE card_uuid IN @CardUuids AND patient_hash IS NULL
+                WHERE {(_postgres ? "card_uuid = ANY(@CardUuids)" : "card_uuid IN @CardUuids")} AND patient_hash IS NULL
                 """,
-                new { CardUuids = cards.Select(c => c.CardUuid) },
+                new { CardUuids = cards.Select(c => c.CardUuid).ToArray() },
                 transaction,
                 cancellationToken: cancellationToken));
         }, cancellationToken);
