@@ -95,7 +95,10 @@ public sealed class StoreInitializer(FeedbackStore store, TimeProvider time, ILo
     }
 }
 
-/// <summary>Purges rows older than CrampCds:Feedback:RetentionDays, hourly.</summary>
+/// <summary>
+/// Hourly: purges rows older than CrampCds:Feedback:RetentionDays, and fills in feedback that reached the store
+/// before its card (so the snooze lookup's fallback for such rows stays small).
+/// </summary>
 public sealed class RetentionJob(FeedbackStore store, CrampCdsOptions options, TimeProvider time, ILogger<RetentionJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -106,6 +109,7 @@ public sealed class RetentionJob(FeedbackStore store, CrampCdsOptions options, T
             {
                 var removed = await store.PurgeAsync(time.GetUtcNow().AddDays(-options.Feedback.RetentionDays), stoppingToken);
                 logger.Purged(removed, options.Feedback.RetentionDays);
+                await store.AdoptOrphanFeedbackAsync(stoppingToken);
             }
             catch (Exception ex) when (FeedbackStore.IsUnavailable(ex))
             {

@@ -221,19 +221,48 @@ public sealed class FeedbackStore : IAsyncDisposable
         return rows.DistinctBy(r => r.CardUuid).ToList();
     }
 
-    /// <summary>Rules overridden for this patient (by hash) with one of their snoozing reasons since <paramref name="since"/>.</summary>
+    /// <summary>
+    /// Rules overridden for this patient (by hash) with one of their snoozing reasons since <paramref name="since"/>.
+    /// Feedback carries its card's patient hash; the few rows that do not yet (feedback that raced its card's write,
+    /// or written by a replica still on the previous schema) are matched through their card, one lookup each.
+    /// </summary>
     public async Task<IReadOnlyList<(string RuleId, string ReasonCode)>> OverridesAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
             """
-            SELECT DISTINCT rule_id, reason_code
+            SELECT rule_id, reason_code
             FROM feedback
             WHERE patient_hash = @patientHash AND outcome_at >= @since AND outcome = 'overridden' AND reason_code IS NOT NULL
+            UNION
+            SELECT rule_id, reason_code FROM (
+                SELECT (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = f.card_uuid AND c.patient_hash = @patientHash) AS rule_id,
+                       f.reason_code AS reason_code
+                FROM feedback f
+                WHERE f.patient_hash IS NULL AND f.outcome_at >= @since AND f.outcome = 'overridden' AND f.reason_code IS NOT NULL
+            ) orphans
+            WHERE rule_id IS NOT NULL
             """,
             new { patientHash, since = since.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken));
         return rows.ToList();
+    }
+
+    /// <summary>Fills in the patient hash and rule of feedback whose card has since been logged; returns rows filled in.</summary>
+    public async Task<int> AdoptOrphanFeedbackAsync(CancellationToken cancellationToken)
+    {
+        var adopted = 0;
+        await WriteAsync(async (connection, transaction) =>
+            adopted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE feedback SET
+                    patient_hash = (SELECT c.patient_hash FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid),
+                    rule_id = (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
+                WHERE patient_hash IS NULL AND EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
+                """,
+                transaction: transaction,
+                cancellationToken: cancellationToken)), cancellationToken);
+        return adopted;
     }
 
     /// <summary>Deletes cards and feedback older than <paramref name="before"/>, and expired jtis; returns rows removed.</summary>

@@ -6,7 +6,8 @@ namespace CrampCds.Api.Infrastructure;
 
 /// <summary>
 /// A body read whole into a pooled buffer, or the answer that refuses it. Dispose it when the request is answered:
-/// the buffer goes back to the pool, so nothing read from it (a draft order's JSON slice) may outlive the request.
+/// the buffer goes back to the pool, cleared (it held patient data), so nothing read from it (a draft order's JSON
+/// slice) may outlive the request.
 /// </summary>
 public sealed class RequestBodyRead : IDisposable
 {
@@ -29,7 +30,7 @@ public sealed class RequestBodyRead : IDisposable
         {
             _rented = null;
             Body = default;
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
 }
@@ -58,7 +59,7 @@ public static class RequestBody
                 {
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
                     buffer = larger;
                 }
 
@@ -88,7 +89,7 @@ public static class RequestBody
         {
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             }
         }
     }

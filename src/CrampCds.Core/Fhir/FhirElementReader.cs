@@ -328,12 +328,22 @@ internal static class FhirElementReader
             return true;
         }
 
-        if (e.TryGetProperty("component"u8, out var components) && components.ValueKind == JsonValueKind.Array)
+        if (!e.TryGetProperty("component"u8, out var components))
+        {
+            return false;
+        }
+
+        // A single component where the array belongs counts as a one-element array, as the full read takes it.
+        if (components.ValueKind == JsonValueKind.Object)
+        {
+            return ComponentRead(components, reads);
+        }
+
+        if (components.ValueKind == JsonValueKind.Array)
         {
             foreach (var component in components.EnumerateArray())
             {
-                if (component.ValueKind == JsonValueKind.Object && component.TryGetProperty("code"u8, out element)
-                    && element.ValueKind == JsonValueKind.Object && reads(ReadCodeableConcept(element)))
+                if (ComponentRead(component, reads))
                 {
                     return true;
                 }
@@ -342,6 +352,10 @@ internal static class FhirElementReader
 
         return false;
     }
+
+    private static bool ComponentRead(JsonElement component, Func<CodeableConcept, bool> reads) =>
+        component.ValueKind == JsonValueKind.Object && component.TryGetProperty("code"u8, out var code)
+        && code.ValueKind == JsonValueKind.Object && reads(ReadCodeableConcept(code));
 
     /// <summary>An Observation no rule reads: its id, status and code alone.</summary>
     private static Observation ReadObservationCode(JsonElement e, CodeableConcept? code)
@@ -815,7 +829,20 @@ internal static class FhirElementReader
     private static ReadOnlySpan<byte> Name(JsonProperty p)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(p);
-        return raw.Contains((byte)'\\') ? Encoding.UTF8.GetBytes(p.Name) : raw;
+        if (!raw.Contains((byte)'\\'))
+        {
+            return raw;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetBytes(p.Name);
+        }
+        catch (InvalidOperationException)
+        {
+            // An unpaired \uD800-style escape cannot become a .NET string.
+            throw new FhirReadException(p.Value, "A property name contains an invalid \\u escape.");
+        }
     }
 
     // ---- leniency -----------------------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ internal static class JsonErrorLocator
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        frames[^1] = frames[^1] with { Name = reader.GetString() };
+                        frames[^1] = frames[^1] with { Name = NameOf(ref reader) };
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
@@ -357,6 +357,19 @@ internal static class JsonErrorLocator
         }
 
         return path.ToString();
+    }
+
+    // A name no .NET string can hold (an unpaired \uD800 escape) is shown as written.
+    private static string NameOf(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.ValueSpan);
+        }
     }
 
     private static void CountValue(List<Frame> frames)

@@ -52,7 +52,15 @@ public static class HookRequestParser
 
         using (document)
         {
-            return Bind(document.RootElement, body, expectedHook, readOptions);
+            try
+            {
+                return Bind(document.RootElement, body, expectedHook, readOptions);
+            }
+            catch (InvalidOperationException)
+            {
+                // A name or string with an unpaired \uD800-style escape: valid JSON that no .NET string can hold.
+                return Fail("body", "contains a name or string with an invalid \\u escape (an unpaired surrogate)");
+            }
         }
     }
 

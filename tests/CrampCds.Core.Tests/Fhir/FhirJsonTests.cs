@@ -496,6 +496,14 @@ public class FhirJsonTests
     }
 
     [Fact]
+    public void A_property_name_with_an_unpaired_surrogate_escape_throws_FhirParseException()
+    {
+        var ex = ParseFails("""{"resourceType":"Patient","\ud800":1}""");
+
+        ex.Message.Should().Contain("escape");
+    }
+
+    [Fact]
     public void Deeply_nested_unknown_content_within_the_depth_limit_is_skipped()
     {
         var nested = new string('[', 100) + new string(']', 100);

@@ -47,6 +47,19 @@ public class FhirReadOptionsTests
     }
 
     [Fact]
+    public void A_panel_with_a_single_component_object_holding_an_egfr_is_read_whole()
+    {
+        var panel = (Observation)Read("""
+            {"resourceType":"Observation","id":"panel","status":"final","effectiveDateTime":"2026-11-01",
+             "code":{"coding":[{"system":"http://loinc.org","code":"24362-6"}]},
+             "component":{"code":{"coding":[{"system":"http://loinc.org","code":"33914-3"}]},"valueQuantity":{"value":28,"unit":"mL/min/{1.73_m2}"}}}
+            """, TestContent.Catalog.ReadOptions);
+
+        panel.EffectiveDateTime.Should().Be("2026-11-01");
+        panel.Component.Should().ContainSingle().Which.ValueQuantity!.Value.Should().Be(28);
+    }
+
+    [Fact]
     public void Read_in_full_every_observation_is_whole()
     {
         var bundle = (Bundle)Read(Labs, FhirReadOptions.Full);

@@ -39,6 +39,24 @@ public class HookRequestParserTests
     }
 
     [Fact]
+    public void A_name_with_an_unpaired_surrogate_escape_is_refused_naming_the_body_not_a_server_error()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSign, [Requests.CodedDraft("d1", Requests.QuinineCoding)])
+            .Replace("\"userId\"", "\"\\ud800\"", StringComparison.Ordinal);
+
+        Requests.Errors(json, HookNames.OrderSign).Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Fact]
+    public void A_prefetch_resource_with_an_unpaired_surrogate_escape_in_a_name_is_fetched_instead()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSign, [Requests.CodedDraft("d1", Requests.QuinineCoding)],
+            prefetch: """{"patient":{"resourceType":"Patient","id":"p1","\ud800":1}}""");
+
+        Requests.Parse(json, HookNames.OrderSign).Prefetch["patient"].State.Should().Be(PrefetchState.Failed);
+    }
+
+    [Fact]
     public void A_call_for_another_hook_is_refused_naming_hook()
     {
         var json = """{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1","draftOrders":{"resourceType":"Bundle"}}}""";
