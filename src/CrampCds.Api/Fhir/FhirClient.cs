@@ -25,6 +25,8 @@ public sealed class FhirClient(HttpClient http, CardCatalog catalog, CrampCdsMet
 {
     public const string HttpClientName = "fhir";
 
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
+
     public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -37,8 +39,9 @@ public sealed class FhirClient(HttpClient http, CardCatalog catalog, CrampCdsMet
         }
         finally
         {
-            // Cut off by the call's deadline is a timeout; otherwise the caller went away.
-            outcome ??= time.GetUtcNow() >= deadline ? nameof(DataGapReason.Timeout) : "cancelled";
+            // Cut off by the call's deadline is a timeout; otherwise the caller went away. The deadline's timer runs on a
+            // coarser clock than GetUtcNow, so it may fire a moment before the deadline as read here.
+            outcome ??= time.GetUtcNow() >= deadline - TimerSlack ? nameof(DataGapReason.Timeout) : "cancelled";
             metrics.FhirFetches.Inc(outcome);
             metrics.FhirFetchDuration.Observe(time.GetElapsedTime(started).TotalSeconds, outcome);
         }
