@@ -13,11 +13,12 @@ public sealed class Snooze(FeedbackStore store, StoreLookup lookup, PatientHashe
 {
     public async Task<HookResult> ApplyAsync(HookResult result, string patientId, CancellationToken cancellationToken)
     {
-        var candidates = result.Cards.Where(c => c.Indicator != "critical" && catalog.Rules.TryGetValue(c.RuleId, out var rule) && rule.SnoozeReasons is { Count: > 0 }).ToList();
-        if (candidates.Count == 0)
+        if (!HasCandidate(result.Cards))
         {
             return result;
         }
+
+        var candidates = result.Cards.Where(IsCandidate).ToList();
 
         // A snooze that cannot be looked up in time is not applied.
         var since = time.GetUtcNow().AddDays(-options.Feedback.SnoozeDays);
@@ -32,4 +33,21 @@ public sealed class Snooze(FeedbackStore store, StoreLookup lookup, PatientHashe
             .ToHashSet();
         return snoozed.Count == 0 ? result : result with { Cards = result.Cards.Where(c => !snoozed.Contains(c)).ToList() };
     }
+
+    // Checked on every call, before anything is allocated: most answers have nothing a snooze could leave out.
+    private bool HasCandidate(IReadOnlyList<Card> cards)
+    {
+        for (var i = 0; i < cards.Count; i++)
+        {
+            if (IsCandidate(cards[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsCandidate(Card card) =>
+        card.Indicator != "critical" && catalog.Rules.TryGetValue(card.RuleId, out var rule) && rule.SnoozeReasons is { Count: > 0 };
 }

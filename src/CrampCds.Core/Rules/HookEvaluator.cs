@@ -103,11 +103,13 @@ public sealed class HookEvaluator
         rulesSpan?.Stop();
         using var renderSpan = HookActivities.Source.StartActivity("render");
 
-        // Most severe first, for EHRs that show cards in the order given; rule order breaks ties.
-        var cards = findings
-            .Select(f => CardRenderer.Render(f, _catalog.Rules[f.RuleId], _catalog.Globals, now))
-            .OrderByDescending(c => Severity(c.Indicator))
-            .ToList();
+        var cards = new List<Card>(findings.Count + 1);
+        foreach (var finding in findings)
+        {
+            cards.Add(CardRenderer.Render(finding, _catalog.Rules[finding.RuleId], _catalog.Globals, now));
+        }
+
+        MostSevereFirst(cards);
 
         if (data.Gaps.Count > 0)
         {
@@ -115,6 +117,23 @@ public sealed class HookEvaluator
         }
 
         return new HookResult(cards) { FailedRules = failed };
+    }
+
+    /// <summary>Most severe first, for EHRs that show cards in the order given; rule order breaks ties (a stable sort of a few cards).</summary>
+    private static void MostSevereFirst(List<Card> cards)
+    {
+        for (var i = 1; i < cards.Count; i++)
+        {
+            var card = cards[i];
+            var j = i - 1;
+            while (j >= 0 && Severity(cards[j].Indicator) < Severity(card.Indicator))
+            {
+                cards[j + 1] = cards[j];
+                j--;
+            }
+
+            cards[j + 1] = card;
+        }
     }
 
     private static int Severity(string indicator) => indicator switch
