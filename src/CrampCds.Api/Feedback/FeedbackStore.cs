@@ -113,7 +113,6 @@ public sealed class FeedbackStore : IAsyncDisposable
 
         // One command for the whole batch: the statement is prepared once, not once per card.
         await WriteAsync(async (connection, transaction) =>
-        {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
@@ -127,21 +126,7 @@ public sealed class FeedbackStore : IAsyncDisposable
                     IssuedAt = card.IssuedAt.ToUnixTimeMilliseconds(),
                 }),
                 transaction,
-                cancellationToken: cancellationToken));
-
-            // Feedback that came before its card was logged (the log writes in batches) learns its patient and rule now.
-            // Dapper expands "IN @list" for SQLite; PostgreSQL takes the list as one array parameter.
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE feedback SET
-                    patient_hash = (SELECT c.patient_hash FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid),
-                    rule_id = (SELECT c.rule_id FROM issued_cards c WHERE c.card_uuid = feedback.card_uuid)
-                WHERE {(_postgres ? "card_uuid = ANY(@CardUuids)" : "card_uuid IN @CardUuids")} AND patient_hash IS NULL
-                """,
-                new { CardUuids = cards.Select(c => c.CardUuid).ToArray() },
-                transaction,
-                cancellationToken: cancellationToken));
-        }, cancellationToken);
+                cancellationToken: cancellationToken)), cancellationToken);
     }
 
     /// <summary>Stores feedback once per card + outcome + timestamp; returns how many items were new, and how many name unknown cards.</summary>
@@ -223,8 +208,9 @@ public sealed class FeedbackStore : IAsyncDisposable
 
     /// <summary>
     /// Rules overridden for this patient (by hash) with one of their snoozing reasons since <paramref name="since"/>.
-    /// Feedback carries its card's patient hash; the few rows that do not yet (feedback that raced its card's write,
-    /// or written by a replica still on the previous schema) are matched through their card, one lookup each.
+    /// Feedback carries its card's patient hash; the few rows that do not (feedback that came before its card was
+    /// logged, or written by a replica still on the previous schema) are matched through their card, one lookup each,
+    /// until the hourly <see cref="AdoptOrphanFeedbackAsync"/> fills them in.
     /// </summary>
     public async Task<IReadOnlyList<(string RuleId, string ReasonCode)>> OverridesAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken)
     {

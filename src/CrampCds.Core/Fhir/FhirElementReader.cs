@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using CrampCds.Core.Terminology;
 
 namespace CrampCds.Core.Fhir;
 
@@ -19,8 +20,8 @@ internal static class FhirElementReader
     [
         .. new[]
         {
-            "http://loinc.org", "http://snomed.info/sct", "http://www.nlm.nih.gov/research/umls/rxnorm", "http://unitsofmeasure.org",
-            "http://hl7.org/fhir/sid/icd-10-cm", "http://terminology.hl7.org/CodeSystem/condition-clinical",
+            CodeSystems.Loinc, CodeSystems.Snomed, CodeSystems.RxNorm, CodeSystems.Ucum,
+            CodeSystems.Icd10Cm, "http://terminology.hl7.org/CodeSystem/condition-clinical",
             "http://terminology.hl7.org/CodeSystem/condition-ver-status", "http://terminology.hl7.org/CodeSystem/observation-category",
             "http://terminology.hl7.org/CodeSystem/condition-category", "http://terminology.hl7.org/CodeSystem/medicationrequest-category",
             "active", "final", "draft", "completed", "stopped", "amended", "preliminary", "corrected", "cancelled", "on-hold",

@@ -31,7 +31,7 @@ public static class SuggestedResources
         var dstu2 = draft.SourceType == "MedicationOrder";
         var stu3 = !dstu2 && draft.DosageInstruction?.Any(d => d.DoseQuantity is not null || d.DoseRange is not null) == true;
         var repeat = new JsonObject { ["frequency"] = timesPerDay, ["period"] = 1, [dstu2 ? "periodUnits" : "periodUnit"] = "d" };
-        var dose = new JsonObject { ["value"] = 1, ["unit"] = "tablet", ["system"] = "http://unitsofmeasure.org", ["code"] = "{tbl}" };
+        var dose = new JsonObject { ["value"] = 1, ["unit"] = "tablet", ["system"] = CodeSystems.Ucum, ["code"] = "{tbl}" };
         var dosage = new JsonObject { ["text"] = doseText, ["timing"] = new JsonObject { ["repeat"] = repeat } };
         if (dstu2 || stu3)
         {

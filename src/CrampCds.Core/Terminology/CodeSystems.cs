@@ -7,6 +7,7 @@ public static class CodeSystems
     public const string Snomed = "http://snomed.info/sct";
     public const string Icd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
     public const string Loinc = "http://loinc.org";
+    public const string Ucum = "http://unitsofmeasure.org";
 
     /// <summary>RxNorm as some EHRs spell it (OID form, or without the path).</summary>
     public static bool IsRxNorm(string? system) =>
