@@ -11,6 +11,12 @@ using Polly.Timeout;
 
 namespace CrampCds.Api.Fhir;
 
+/// <summary>
+/// A hook call's budget for its FHIR reads: the deadline as an instant (for retry decisions) and as a token (to stop
+/// waiting), and the caller's own token: cut off while the caller still waits is the deadline's doing (a timeout).
+/// </summary>
+public readonly record struct FetchBudget(DateTimeOffset At, CancellationToken Token, CancellationToken CallerAborted);
+
 /// <summary>The outcome of one FHIR read or search: a resource, nothing (404), or why it failed.</summary>
 public readonly record struct FetchResult(Resource? Resource, DataGapReason? Failure)
 {
@@ -25,23 +31,20 @@ public sealed class FhirClient(HttpClient http, CardCatalog catalog, CrampCdsMet
 {
     public const string HttpClientName = "fhir";
 
-    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
-
-    public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, DateTimeOffset deadline, CancellationToken cancellationToken)
+    public async Task<FetchResult> GetAsync(Uri url, FhirAuthorization? authorization, FetchBudget budget)
     {
         var started = time.GetTimestamp();
         string? outcome = null;
         try
         {
-            var result = await SendAsync(url, authorization, deadline, cancellationToken);
+            var result = await SendAsync(url, authorization, budget.At, budget.Token);
             outcome = result.Failure?.ToString() ?? (result.Resource is null ? "NotFound" : "Ok");
             return result;
         }
         finally
         {
-            // Cut off by the call's deadline is a timeout; otherwise the caller went away. The deadline's timer runs on a
-            // coarser clock than GetUtcNow, so it may fire a moment before the deadline as read here.
-            outcome ??= time.GetUtcNow() >= deadline - TimerSlack ? nameof(DataGapReason.Timeout) : "cancelled";
+            // Cut off while the caller still waits is the deadline (as the data card says); otherwise the caller went away.
+            outcome ??= budget.CallerAborted.IsCancellationRequested ? "cancelled" : nameof(DataGapReason.Timeout);
             metrics.FhirFetches.Inc(outcome);
             metrics.FhirFetchDuration.Observe(time.GetElapsedTime(started).TotalSeconds, outcome);
         }

@@ -29,7 +29,7 @@ public sealed class PatientDataGatherer(
         var baseUrl = request.FhirServer is null ? null : policy.Resolve(request.FhirServer);
         using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        var budget = new Budget(time.GetUtcNow().AddMilliseconds(options.Fhir.TimeoutMs), deadline.Token);
+        var budget = new FetchBudget(time.GetUtcNow().AddMilliseconds(options.Fhir.TimeoutMs), deadline.Token, cancellationToken);
 
         var fetches = new List<Task<(DataCategory Category, CategoryResult Result)>>();
         foreach (var plan in plans)
@@ -39,7 +39,7 @@ public sealed class PatientDataGatherer(
                 if (plan.Prefetched is not null)
                 {
                     // A client may page its prefetch: the rest is fetched like any other page.
-                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, budget, cancellationToken));
+                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, budget));
                 }
 
                 continue;
@@ -54,7 +54,7 @@ public sealed class PatientDataGatherer(
             }
             else
             {
-                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, budget, cancellationToken));
+                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, budget));
             }
         }
 
@@ -73,7 +73,7 @@ public sealed class PatientDataGatherer(
 
         if (baseUrl is not null)
         {
-            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, budget, cancellationToken);
+            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, budget);
         }
 
         builder.MedicationsUnreadable();
@@ -92,7 +92,7 @@ public sealed class PatientDataGatherer(
     }
 
     private async Task<(DataCategory, CategoryResult)> UsePrefetchAsync(
-        DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
+        DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, FetchBudget budget)
     {
         var resources = new List<Resource> { prefetched };
         if (NextLink(prefetched) is not { } next)
@@ -105,24 +105,24 @@ public sealed class PatientDataGatherer(
             return (category, new CategoryResult(resources, DataGapReason.Incomplete));
         }
 
-        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, isRead: false, budget, aborted);
+        var rest = await FetchPagesAsync(next, baseUrl, authorization, options.Fhir.MaxPages - 1, isRead: false, budget);
         resources.AddRange(rest.Resources);
         return (category, rest with { Resources = resources });
     }
 
     private async Task<(DataCategory, CategoryResult)> FetchCategoryAsync(
-        DataCategory category, Uri url, Uri baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
+        DataCategory category, Uri url, Uri baseUrl, FhirAuthorization? authorization, FetchBudget budget)
     {
         if (!policy.IsAllowed(url))
         {
             return (category, new CategoryResult([], DataGapReason.ServerNotAllowed));
         }
 
-        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, isRead: category == DataCategory.Patient, budget, aborted));
+        return (category, await FetchPagesAsync(url, baseUrl, authorization, options.Fhir.MaxPages, isRead: category == DataCategory.Patient, budget));
     }
 
     private async Task<CategoryResult> FetchPagesAsync(
-        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, bool isRead, Budget budget, CancellationToken aborted)
+        Uri url, Uri baseUrl, FhirAuthorization? authorization, int maxPages, bool isRead, FetchBudget budget)
     {
         var resources = new List<Resource>();
         Uri? next = url;
@@ -135,7 +135,7 @@ public sealed class PatientDataGatherer(
                     return new CategoryResult(resources, DataGapReason.Incomplete);
                 }
 
-                var result = await client.GetAsync(next, authorization, budget.At, budget.Token);
+                var result = await client.GetAsync(next, authorization, budget);
                 if (result.Failure is { } failure)
                 {
                     return new CategoryResult(resources, failure);
@@ -167,7 +167,7 @@ public sealed class PatientDataGatherer(
                 }
             }
         }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (!budget.CallerAborted.IsCancellationRequested)
         {
             return new CategoryResult(resources, DataGapReason.Timeout);
         }
@@ -176,7 +176,7 @@ public sealed class PatientDataGatherer(
     }
 
     private async Task ResolveMedicationsAsync(
-        PatientDataBuilder builder, Uri baseUrl, FhirAuthorization? authorization, Budget budget, CancellationToken aborted)
+        PatientDataBuilder builder, Uri baseUrl, FhirAuthorization? authorization, FetchBudget budget)
     {
         var references = builder.UnresolvedMedicationReferences();
         if (references.Count == 0)
@@ -194,9 +194,9 @@ public sealed class PatientDataGatherer(
 
             try
             {
-                return (reference, await client.GetAsync(url, authorization, budget.At, budget.Token));
+                return (reference, await client.GetAsync(url, authorization, budget));
             }
-            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (!budget.CallerAborted.IsCancellationRequested)
             {
                 return (reference, (FetchResult?)null);
             }
@@ -232,9 +232,6 @@ public sealed class PatientDataGatherer(
     // Templates are relative to the FHIR base: "Patient/1" under "https://ehr/fhir" is "https://ehr/fhir/Patient/1".
     private static string ServerRelative(Uri baseUrl, string query) =>
         baseUrl.AbsolutePath.TrimEnd('/') + "/" + query.TrimStart('/');
-
-    /// <summary>The call's deadline, as an instant (for retry decisions) and as a token (to stop waiting).</summary>
-    private readonly record struct Budget(DateTimeOffset At, CancellationToken Token);
 
     private sealed record CategoryResult(List<Resource> Resources, DataGapReason? Gap);
 }
