@@ -117,29 +117,20 @@ public static class CardRenderer
         IReadOnlyDictionary<string, string> values,
         IReadOnlyDictionary<string, string>? fallback)
     {
-        var position = 0;
-        while (position < template.Length)
+        for (var position = 0; position < template.Length;)
         {
-            var open = template.IndexOf('{', position);
-            var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
-            if (open < 0 || close < 0)
-            {
-                text.AppendFormatted(template.AsSpan(position));
-                return;
-            }
-
-            text.AppendFormatted(template.AsSpan(position, open - position));
-            var name = template.Substring(open + 1, close - open - 1);
-            if (values.TryGetValue(name, out var value) || (fallback is not null && fallback.TryGetValue(name, out value)))
+            var (start, length, isName) = Template.Next(template, position);
+            var name = isName ? template.Substring(start + 1, length - 2) : null;
+            if (name is not null && (values.TryGetValue(name, out var value) || (fallback is not null && fallback.TryGetValue(name, out value))))
             {
                 text.AppendFormatted(value);
             }
             else
             {
-                text.AppendFormatted(template.AsSpan(open, close - open + 1));
+                text.AppendFormatted(template.AsSpan(start, length));
             }
 
-            position = close + 1;
+            position = start + length;
         }
     }
 

@@ -25,27 +25,30 @@ public sealed class Template
     {
         ArgumentNullException.ThrowIfNull(text);
         var segments = new List<Segment>();
-        var position = 0;
-        while (position < text.Length)
+        for (var position = 0; position < text.Length;)
         {
-            var open = text.IndexOf('{', position);
-            var close = open < 0 ? -1 : text.IndexOf('}', open + 1);
-            if (open < 0 || close < 0)
-            {
-                segments.Add(new Segment(position, text.Length - position, null));
-                break;
-            }
-
-            if (open > position)
-            {
-                segments.Add(new Segment(position, open - position, null));
-            }
-
-            segments.Add(new Segment(open, close - open + 1, text[(open + 1)..close]));
-            position = close + 1;
+            var (start, length, isName) = Next(text, position);
+            segments.Add(new Segment(start, length, isName ? text.Substring(start + 1, length - 2) : null));
+            position = start + length;
         }
 
         return new Template(text, [.. segments]);
+    }
+
+    /// <summary>
+    /// The run that starts at <paramref name="position"/>: literal text up to the next complete <c>{name}</c>, or that
+    /// placeholder itself. The one definition of the placeholder syntax, for parsed templates and one-off fills alike.
+    /// </summary>
+    internal static (int Start, int Length, bool IsName) Next(string text, int position)
+    {
+        var open = text.IndexOf('{', position);
+        var close = open < 0 ? -1 : text.IndexOf('}', open + 1);
+        if (open < 0 || close < 0)
+        {
+            return (position, text.Length - position, false);
+        }
+
+        return open > position ? (position, open - position, false) : (open, close - open + 1, true);
     }
 
     public override string ToString() => Text;
