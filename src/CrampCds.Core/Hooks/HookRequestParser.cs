@@ -142,8 +142,7 @@ public static class HookRequestParser
         var draftJson = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         if (HookNames.IsOrderHook(hook))
         {
-            drafts = ReadDraftOrders(context, errors) ?? [];
-            KeepDraftJson(context, body, draftJson);
+            drafts = ReadDraftOrders(context, body, draftJson, errors) ?? [];
             if (hook == HookNames.OrderSelect)
             {
                 selections = ReadSelections(context, drafts, errors);
@@ -164,29 +163,12 @@ public static class HookRequestParser
             };
     }
 
-    /// <summary>Each draft's JSON as a slice of the body (not a copy): the body was parsed in place, so the element's raw text lies inside it.</summary>
-    private static void KeepDraftJson(JsonElement context, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson)
-    {
-        if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
-            || !bundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-
-        foreach (var entry in entries.EnumerateArray())
-        {
-            if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
-                && resource.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
-                && resource.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-            {
-                var raw = JsonMarshal.GetRawUtf8Value(resource);
-                var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
-                draftJson[$"{type.GetString()}/{id.GetString()}"] = body.Slice(offset, raw.Length);
-            }
-        }
-    }
-
-    private static List<Resource>? ReadDraftOrders(JsonElement context, List<RequestError> errors)
+    /// <summary>
+    /// The draft orders, and each one's JSON (by "Type/id") as a slice of the body, not a copy: the body was parsed in
+    /// place, so an element's raw text lies inside it.
+    /// </summary>
+    private static List<Resource>? ReadDraftOrders(
+        JsonElement context, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson, List<RequestError> errors)
     {
         if (!context.TryGetProperty("draftOrders", out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -211,16 +193,48 @@ public static class HookRequestParser
             return null;
         }
 
-        var drafts = new List<Resource>();
-        foreach (var entry in bundle.Entry ?? [])
+        // The reader drops null entries and takes a lone entry object as a list of one: the elements line up likewise.
+        var entries = bundle.Entry ?? [];
+        var elements = element.TryGetProperty("entry", out var entryElement) ? EntryElements(entryElement) : [];
+        var drafts = new List<Resource>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
         {
-            if (entry.Resource is { } draft)
+            if (entries[i].Resource is not { } draft)
             {
-                drafts.Add(draft);
+                continue;
+            }
+
+            drafts.Add(draft);
+            if (draft.Id is not null && elements[i].TryGetProperty("resource", out var draftElement))
+            {
+                var raw = JsonMarshal.GetRawUtf8Value(draftElement);
+                var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
+                draftJson[$"{draft.TypeName}/{draft.Id}"] = body.Slice(offset, raw.Length);
             }
         }
 
         return drafts;
+    }
+
+    private static List<JsonElement> EntryElements(JsonElement entry)
+    {
+        var elements = new List<JsonElement>();
+        if (entry.ValueKind == JsonValueKind.Object)
+        {
+            elements.Add(entry);
+        }
+        else if (entry.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in entry.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Null)
+                {
+                    elements.Add(item);
+                }
+            }
+        }
+
+        return elements;
     }
 
     private static List<string> ReadSelections(JsonElement context, IReadOnlyList<Resource> drafts, List<RequestError> errors)
