@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using CrampCds.Benchmarks;
 
 // Modes: micro (BenchmarkDotNet), bodies <dir> (request bodies for the load script), bare (the baseline
-// service), fhir-stub (a FHIR server that answers after a delay), latency (sequential timing of one request).
+// service), fhir-stub (a FHIR server that answers after a delay), latency (sequential timing of one request),
+// profile (one request's pipeline in a loop, to attach dotnet-trace to).
 return args switch
 {
     ["micro", .. var rest] => RunMicro(rest),
@@ -10,6 +11,7 @@ return args switch
     ["bare", .. var rest] => await BareService.RunAsync(rest),
     ["fhir-stub", .. var rest] => await DelayedFhirStub.RunAsync(rest),
     ["tokens", var audience, var count, var directory] => Tokens.Write(audience, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory),
+    ["profile", var name, var seconds] => PipelineLoop.Run(name, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
     ["latency", var url, var bodyFile, var count] => await LatencyProbe.RunAsync(url, bodyFile, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
@@ -22,6 +24,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count>");
+    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | profile <request> <seconds>");
     return 2;
 }

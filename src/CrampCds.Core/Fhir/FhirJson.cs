@@ -26,7 +26,7 @@ namespace CrampCds.Core.Fhir;
 /// </remarks>
 public static class FhirJson
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
@@ -119,8 +119,8 @@ public static class FhirJson
     }
 
     /// <summary>
-    /// Converts an already-parsed element (a prefetch value, <c>context.draftOrders</c> ...) straight from its document:
-    /// the JSON is not read again. Locations in error messages are relative to the element (<c>$</c> is the element).
+    /// Converts an already-parsed element (a prefetch value, <c>context.draftOrders</c> ...). Locations in error messages
+    /// are relative to the element (<c>$</c> is the element).
     /// </summary>
     /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
     public static Resource FromElement(JsonElement element) => FromElement(element, FhirReadOptions.Full);
@@ -132,54 +132,68 @@ public static class FhirJson
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new FhirParseException(
-                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {FhirElementReader.Describe(element.ValueKind)}.");
+                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {Describe(element.ValueKind)}.");
         }
 
-        return Read(element, options, fromElement: true);
+        var json = JsonMarshal.GetRawUtf8Value(element);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        return Read(ref reader, json, options, fromElement: true);
     }
+
+    /// <summary>
+    /// Reads the resource that <paramref name="reader"/> (over <paramref name="json"/>) is on, leaving the reader on its last
+    /// token: a resource inside a larger document, read in the same pass. Locations are relative to the resource.
+    /// </summary>
+    /// <param name="entrySpans">When given, receives the byte range (in <paramref name="json"/>) of each entry's resource if this is a Bundle.</param>
+    /// <exception cref="FhirParseException">Not a resource this reader can read (the reader is left where it failed).</exception>
+    /// <exception cref="JsonException">The JSON itself is malformed.</exception>
+    internal static Resource ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, List<System.Range>? entrySpans = null) =>
+        Read(ref reader, json, options, fromElement: true, entrySpans);
 
     private static Resource ParseCore(ReadOnlyMemory<byte> utf8Json, FhirReadOptions? options = null)
     {
-        if (utf8Json.Span.StartsWith(Utf8Bom))
+        var json = utf8Json.Span;
+        if (json.StartsWith(Utf8Bom))
         {
-            utf8Json = utf8Json[Utf8Bom.Length..];
+            json = json[Utf8Bom.Length..];
         }
 
-        JsonDocument document;
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
-            document = JsonDocument.Parse(utf8Json, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw SyntaxFailure(ex, utf8Json.Span);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind == JsonValueKind.Null)
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
             {
                 throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
             }
 
-            return Read(document.RootElement, options ?? FhirReadOptions.Full, fromElement: false);
+            var resource = Read(ref reader, json, options ?? FhirReadOptions.Full, fromElement: false);
+
+            // Nothing but white space may follow the resource.
+            reader.Read();
+            return resource;
+        }
+        catch (JsonException ex)
+        {
+            throw SyntaxFailure(ex, json);
         }
     }
 
-    private static Resource Read(JsonElement root, FhirReadOptions options, bool fromElement)
+    private static Resource Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, bool fromElement, List<System.Range>? entrySpans = null)
     {
+        var start = (int)reader.TokenStartIndex;
         try
         {
-            return FhirElementReader.ReadResource(root, options);
+            return FhirTokenReader.ReadResource(ref reader, options, entrySpans);
         }
         catch (FhirReadException ex)
         {
-            // The failing element lies inside the root's raw text: its distance from the start locates it.
-            var json = JsonMarshal.GetRawUtf8Value(root);
-            var at = JsonMarshal.GetRawUtf8Value(ex.Element);
-            var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(json), ref MemoryMarshal.GetReference(at));
-            var line = json[..offset].Count((byte)'\n');
-            throw Located(ex.Message, ex, JsonErrorLocator.PathAt(json, offset), line, position: null, fromElement);
+            // Paths and lines are counted from the resource's first byte.
+            var resource = json[start..];
+            var offset = (int)ex.Offset - start;
+            var line = resource[..offset].Count((byte)'\n');
+            throw Located(ex.Message, ex, JsonErrorLocator.PathAt(resource, offset), line, position: null, fromElement);
         }
     }
 
@@ -226,6 +240,18 @@ public static class FhirJson
 
         return new FhirParseException($"Invalid FHIR JSON{where}: {reason}", ex, path, line + 1);
     }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Undefined => "undefined (default JsonElement)",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
 
     /// <summary>Drops System.Text.Json's own location suffix (we add a better one).</summary>
     private static string Tidy(string message)

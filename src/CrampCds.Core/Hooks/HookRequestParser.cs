@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using CrampCds.Core.Fhir;
@@ -19,9 +18,14 @@ public sealed record HookRequestParseResult(HookRequest? Request, IReadOnlyList<
 /// Binds and checks a hook call body. Lenient about what the spec lets clients add (unknown fields,
 /// <c>extension</c>), strict about what the rules depend on (hook, patientId, draft orders, selections).
 /// </summary>
+/// <remarks>
+/// The body is read in one forward pass (a <see cref="Utf8JsonReader"/>; the FHIR resources of the prefetch and the draft
+/// orders are read in the same pass), its fields gathered as they come, then checked in a fixed order, so the errors
+/// come in the same order whatever the order of the fields.
+/// </remarks>
 public static class HookRequestParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook) => Parse(body, expectedHook, FhirReadOptions.Full);
 
@@ -34,73 +38,335 @@ public static class HookRequestParser
             body = body[3..];
         }
 
-        // JsonDocument defers UTF-8 checks inside strings until they are read; check once, up front.
+        // The reader checks UTF-8 inside strings only when they are read; check once, up front.
         if (!Utf8.IsValid(body.Span))
         {
             return Fail("body", "is not valid UTF-8");
         }
 
-        JsonDocument document;
+        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                // Still read to the end: malformed JSON is named as such, whatever its first value.
+                reader.Skip();
+                reader.Read();
+                return Fail("body", "must be a JSON object");
+            }
+
+            var fields = ReadRoot(ref reader, body.Span, expectedHook, readOptions);
+            reader.Read();
+            return Check(fields, body, expectedHook);
         }
         catch (JsonException ex)
         {
             return Fail("body", $"is not valid JSON ({ex.Message})");
         }
-
-        using (document)
+        catch (InvalidOperationException)
         {
-            try
+            // A name or string with an unpaired \uD800-style escape: valid JSON that no .NET string can hold.
+            return Fail("body", "contains a name or string with an invalid \\u escape (an unpaired surrogate)");
+        }
+    }
+
+    // ---- reading: each field as it comes --------------------------------------------------------------------------
+
+    /// <summary>A field as sent: its first token (None when absent) and, for a string, its text.</summary>
+    private readonly record struct Field(JsonTokenType Token, string? Text)
+    {
+        public bool IsAbsentOrNull => Token is JsonTokenType.None or JsonTokenType.Null;
+    }
+
+    private sealed class RootFields
+    {
+        public Field Hook;
+        public Field HookInstance;
+        public Field FhirServer;
+        public JsonTokenType Authorization;
+        public Field AccessToken;
+        public Field TokenType;
+        public Field Scope;
+        public Field Subject;
+        public Field Patient;
+        public JsonTokenType Context;
+        public ContextFields? ContextFields;
+        public JsonTokenType Prefetch;
+        public Dictionary<string, PrefetchValue>? PrefetchValues;
+    }
+
+    private sealed class ContextFields
+    {
+        public Field PatientId;
+        public Field UserId;
+        public Field EncounterId;
+        public Dictionary<string, string> Tokens { get; } = new(4, StringComparer.Ordinal);
+        public JsonTokenType DraftOrders;
+        public Resource? DraftResource;
+        public string? DraftError;
+        public List<System.Range> DraftSpans { get; } = [];
+        public JsonTokenType Selections;
+        public List<Field> SelectionItems { get; } = [];
+    }
+
+    private static RootFields ReadRoot(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook, FhirReadOptions readOptions)
+    {
+        var fields = new RootFields();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("hook"u8)) fields.Hook = ReadField(ref r);
+            else if (r.ValueTextEquals("hookInstance"u8)) fields.HookInstance = ReadField(ref r);
+            else if (r.ValueTextEquals("fhirServer"u8)) fields.FhirServer = ReadField(ref r);
+            else if (r.ValueTextEquals("fhirAuthorization"u8)) ReadAuthorization(ref r, fields);
+            else if (r.ValueTextEquals("context"u8))
             {
-                return Bind(document.RootElement, body, expectedHook, readOptions);
+                r.Read();
+                fields.Context = r.TokenType;
+                fields.ContextFields = r.TokenType == JsonTokenType.StartObject ? ReadContext(ref r, body, hook) : SkipValue<ContextFields>(ref r);
             }
-            catch (InvalidOperationException)
+            else if (r.ValueTextEquals("prefetch"u8))
             {
-                // A name or string with an unpaired \uD800-style escape: valid JSON that no .NET string can hold.
-                return Fail("body", "contains a name or string with an invalid \\u escape (an unpaired surrogate)");
+                r.Read();
+                fields.Prefetch = r.TokenType;
+                fields.PrefetchValues = r.TokenType == JsonTokenType.StartObject ? ReadPrefetch(ref r, body, readOptions) : SkipValue<Dictionary<string, PrefetchValue>>(ref r);
+            }
+            else
+            {
+                r.Read();
+                r.Skip();
+            }
+        }
+
+        return fields;
+    }
+
+    /// <summary>Moves from a property name to its value and keeps the value's kind and, for a string, its text.</summary>
+    private static Field ReadField(ref Utf8JsonReader r)
+    {
+        r.Read();
+        var field = new Field(r.TokenType, r.TokenType == JsonTokenType.String ? r.GetString() : null);
+        r.Skip();
+        return field;
+    }
+
+    private static T? SkipValue<T>(ref Utf8JsonReader r)
+        where T : class
+    {
+        r.Skip();
+        return null;
+    }
+
+    private static void ReadAuthorization(ref Utf8JsonReader r, RootFields fields)
+    {
+        r.Read();
+        fields.Authorization = r.TokenType;
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            r.Skip();
+            return;
+        }
+
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("access_token"u8)) fields.AccessToken = ReadField(ref r);
+            else if (r.ValueTextEquals("token_type"u8)) fields.TokenType = ReadField(ref r);
+            else if (r.ValueTextEquals("scope"u8)) fields.Scope = ReadField(ref r);
+            else if (r.ValueTextEquals("subject"u8)) fields.Subject = ReadField(ref r);
+            else if (r.ValueTextEquals("patient"u8)) fields.Patient = ReadField(ref r);
+            else
+            {
+                r.Read();
+                r.Skip();
             }
         }
     }
 
-    private static HookRequestParseResult Bind(JsonElement root, ReadOnlyMemory<byte> body, string expectedHook, FhirReadOptions readOptions)
+    private static ContextFields ReadContext(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        var context = new ContextFields();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            return Fail("body", "must be a JSON object");
+            // The usual names are shared strings; others (prefetch tokens may name any) are read.
+            string name;
+            if (r.ValueTextEquals("patientId"u8)) name = "patientId";
+            else if (r.ValueTextEquals("userId"u8)) name = "userId";
+            else if (r.ValueTextEquals("encounterId"u8)) name = "encounterId";
+            else if (r.ValueTextEquals("draftOrders"u8)) name = "draftOrders";
+            else if (r.ValueTextEquals("selections"u8)) name = "selections";
+            else name = r.GetString()!;
+
+            r.Read();
+            switch (r.TokenType)
+            {
+                case JsonTokenType.String:
+                    var text = r.GetString()!;
+                    context.Tokens[name] = text;
+                    Assign(context, name, new Field(JsonTokenType.String, text));
+                    break;
+                case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
+                    context.Tokens[name] = Encoding.UTF8.GetString(r.ValueSpan);
+                    Assign(context, name, new Field(r.TokenType, null));
+                    break;
+                default:
+                    if (name == "draftOrders" && HookNames.IsOrderHook(hook)) ReadDraftOrders(ref r, body, context);
+                    else if (name == "selections" && hook == HookNames.OrderSelect) ReadSelections(ref r, context);
+                    else
+                    {
+                        Assign(context, name, new Field(r.TokenType, null));
+                        r.Skip();
+                    }
+
+                    break;
+            }
         }
 
+        return context;
+    }
+
+    private static void Assign(ContextFields context, string name, Field field)
+    {
+        switch (name)
+        {
+            case "patientId":
+                context.PatientId = field;
+                break;
+            case "userId":
+                context.UserId = field;
+                break;
+            case "encounterId":
+                context.EncounterId = field;
+                break;
+            case "draftOrders":
+                context.DraftOrders = field.Token;
+                context.DraftResource = null;
+                break;
+            case "selections":
+                context.Selections = field.Token;
+                break;
+        }
+    }
+
+    /// <summary>The draft Bundle, read where it stands, and the byte range of each entry's resource in the body.</summary>
+    private static void ReadDraftOrders(ref Utf8JsonReader r, ReadOnlySpan<byte> body, ContextFields context)
+    {
+        context.DraftOrders = r.TokenType;
+        context.DraftResource = null;
+        context.DraftError = null;
+        context.DraftSpans.Clear();
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        var start = r;
+        try
+        {
+            context.DraftResource = FhirJson.ReadElement(ref r, body, FhirReadOptions.Full, context.DraftSpans);
+        }
+        catch (FhirParseException ex)
+        {
+            context.DraftError = ex.Message;
+            r = start;
+            r.Skip();
+        }
+    }
+
+    private static void ReadSelections(ref Utf8JsonReader r, ContextFields context)
+    {
+        context.Selections = r.TokenType;
+        context.SelectionItems.Clear();
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            r.Skip();
+            return;
+        }
+
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            context.SelectionItems.Add(new Field(r.TokenType, r.TokenType == JsonTokenType.String ? r.GetString() : null));
+            r.Skip();
+        }
+    }
+
+    private static Dictionary<string, PrefetchValue> ReadPrefetch(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
+    {
+        var prefetch = new Dictionary<string, PrefetchValue>(8, StringComparer.Ordinal);
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = r.GetString()!;
+            r.Read();
+            prefetch[key] = r.TokenType switch
+            {
+                JsonTokenType.Null => new(PrefetchState.NoData, null),
+                JsonTokenType.StartObject => ReadPrefetchResource(ref r, body, readOptions),
+                _ => SkipFailed(ref r),
+            };
+        }
+
+        return prefetch;
+    }
+
+    private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
+    {
+        var start = r;
+        try
+        {
+            var resource = FhirJson.ReadElement(ref r, body, readOptions);
+            return resource is OperationOutcome ? new(PrefetchState.Failed, resource) : new(PrefetchState.Present, resource);
+        }
+        catch (FhirParseException)
+        {
+            // An unreadable prefetch value is as good as none: the gatherer fetches it instead.
+            r = start;
+            return SkipFailed(ref r);
+        }
+    }
+
+    private static PrefetchValue SkipFailed(ref Utf8JsonReader r)
+    {
+        r.Skip();
+        return new(PrefetchState.Failed, null);
+    }
+
+    // ---- checking: in a fixed order ---------------------------------------------------------------------------------
+
+    private static HookRequestParseResult Check(RootFields fields, ReadOnlyMemory<byte> body, string expectedHook)
+    {
         var errors = new List<RequestError>();
-        var hook = RequiredString(root, "hook", errors);
+        var hook = RequiredString(fields.Hook, "hook", errors);
         if (hook is not null && !string.Equals(hook, expectedHook, StringComparison.Ordinal))
         {
             errors.Add(new("hook", $"is '{hook}', but this service answers '{expectedHook}'"));
         }
 
-        var hookInstance = RequiredString(root, "hookInstance", errors);
-        var fhirServer = ReadFhirServer(root, errors);
-        var authorization = ReadAuthorization(root, errors);
-        if (authorization is not null && fhirServer is null && !root.TryGetProperty("fhirServer", out _))
+        var hookInstance = RequiredString(fields.HookInstance, "hookInstance", errors);
+        var fhirServer = CheckFhirServer(fields.FhirServer, errors);
+        var authorization = CheckAuthorization(fields, errors);
+        if (authorization is not null && fhirServer is null && fields.FhirServer.Token == JsonTokenType.None)
         {
             errors.Add(new("fhirServer", "is required when fhirAuthorization is given"));
         }
 
         HookContext? context = null;
-        if (!root.TryGetProperty("context", out var contextElement) || contextElement.ValueKind == JsonValueKind.Null)
+        if (fields.Context is JsonTokenType.None or JsonTokenType.Null)
         {
             errors.Add(new("context", "is required"));
         }
-        else if (contextElement.ValueKind != JsonValueKind.Object)
+        else if (fields.ContextFields is null)
         {
             errors.Add(new("context", "must be an object"));
         }
         else
         {
-            context = ReadContext(contextElement, body, expectedHook, errors);
+            context = CheckContext(fields.ContextFields, body, expectedHook, errors);
         }
 
-        var prefetch = ReadPrefetch(root, readOptions, errors);
+        if (fields.Prefetch is not (JsonTokenType.None or JsonTokenType.Null or JsonTokenType.StartObject))
+        {
+            errors.Add(new("prefetch", "must be an object of prefetch keys"));
+        }
+
         if (errors.Count > 0 || hook is null || hookInstance is null || context is null)
         {
             return new(null, errors);
@@ -113,28 +379,17 @@ public static class HookRequestParser
             FhirServer = fhirServer,
             FhirAuthorization = authorization,
             Context = context,
-            Prefetch = prefetch,
+            Prefetch = fields.PrefetchValues ?? new Dictionary<string, PrefetchValue>(0, StringComparer.Ordinal),
         }, errors);
     }
 
-    private static HookContext? ReadContext(JsonElement context, ReadOnlyMemory<byte> body, string hook, List<RequestError> errors)
+    private static HookContext? CheckContext(ContextFields fields, ReadOnlyMemory<byte> body, string hook, List<RequestError> errors)
     {
-        var patientId = RequiredString(context, "patientId", errors, "context.");
+        var patientId = RequiredString(fields.PatientId, "context.patientId", errors);
         if (patientId is not null && !FhirId.IsValid(patientId))
         {
             errors.Add(new("context.patientId", "is not a valid FHIR id (letters, digits, '-' and '.', at most 64)"));
             patientId = null;
-        }
-
-        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in context.EnumerateObject())
-        {
-            if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-            {
-                tokens[property.Name] = property.Value.ValueKind == JsonValueKind.String
-                    ? property.Value.GetString()!
-                    : property.Value.GetRawText();
-            }
         }
 
         IReadOnlyList<Resource> drafts = [];
@@ -142,10 +397,10 @@ public static class HookRequestParser
         var draftJson = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         if (HookNames.IsOrderHook(hook))
         {
-            drafts = ReadDraftOrders(context, body, draftJson, errors) ?? [];
+            drafts = CheckDraftOrders(fields, body, draftJson, errors) ?? [];
             if (hook == HookNames.OrderSelect)
             {
-                selections = ReadSelections(context, drafts, errors);
+                selections = CheckSelections(fields, drafts, errors);
             }
         }
 
@@ -154,178 +409,116 @@ public static class HookRequestParser
             : new HookContext
             {
                 PatientId = patientId,
-                UserId = OptionalString(context, "userId"),
-                EncounterId = OptionalString(context, "encounterId"),
+                UserId = fields.UserId.Text,
+                EncounterId = fields.EncounterId.Text,
                 DraftOrders = drafts,
                 DraftJson = draftJson,
                 Selections = selections,
-                TokenValues = tokens,
+                TokenValues = fields.Tokens,
             };
     }
 
     /// <summary>
-    /// The draft orders, and each one's JSON (by "Type/id") as a slice of the body, not a copy: the body was parsed in
-    /// place, so an element's raw text lies inside it.
+    /// The draft orders, and each one's JSON (by "Type/id") as a slice of the body, not a copy: the entries' ranges were
+    /// noted as the Bundle was read.
     /// </summary>
-    private static List<Resource>? ReadDraftOrders(
-        JsonElement context, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson, List<RequestError> errors)
+    private static List<Resource>? CheckDraftOrders(
+        ContextFields fields, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson, List<RequestError> errors)
     {
-        if (!context.TryGetProperty("draftOrders", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (fields.DraftOrders is JsonTokenType.None or JsonTokenType.Null)
         {
             errors.Add(new("context.draftOrders", "is required for this hook"));
             return null;
         }
 
-        Resource resource;
-        try
+        if (fields.DraftError is not null || fields.DraftResource is null)
         {
-            resource = FhirJson.FromElement(element);
-        }
-        catch (FhirParseException ex)
-        {
-            errors.Add(new("context.draftOrders", $"is not a readable FHIR Bundle: {ex.Message}"));
+            errors.Add(new("context.draftOrders", $"is not a readable FHIR Bundle: {fields.DraftError ?? "not a FHIR resource"}"));
             return null;
         }
 
-        if (resource is not Bundle bundle)
+        if (fields.DraftResource is not Bundle bundle)
         {
-            errors.Add(new("context.draftOrders", $"must be a FHIR Bundle, not {resource.TypeName}"));
+            errors.Add(new("context.draftOrders", $"must be a FHIR Bundle, not {fields.DraftResource.TypeName}"));
             return null;
         }
 
-        // The reader drops null entries and takes a lone entry object as a list of one: the elements line up likewise.
+        // The reader noted a range for each entry that has a resource, in order.
         var entries = bundle.Entry ?? [];
-        var elements = element.TryGetProperty("entry", out var entryElement) ? EntryElements(entryElement) : [];
         var drafts = new List<Resource>(entries.Length);
-        for (var i = 0; i < entries.Length; i++)
+        foreach (var entry in entries)
         {
-            if (entries[i].Resource is not { } draft)
+            if (entry.Resource is not { } draft)
             {
                 continue;
             }
 
+            var (offset, length) = fields.DraftSpans[drafts.Count].GetOffsetAndLength(body.Length);
             drafts.Add(draft);
-            if (draft.Id is not null && elements[i].TryGetProperty("resource", out var draftElement))
+            if (draft.Id is not null)
             {
-                var raw = JsonMarshal.GetRawUtf8Value(draftElement);
-                var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
-                draftJson[$"{draft.TypeName}/{draft.Id}"] = body.Slice(offset, raw.Length);
+                draftJson[$"{draft.TypeName}/{draft.Id}"] = body.Slice(offset, length);
             }
         }
 
         return drafts;
     }
 
-    private static List<JsonElement> EntryElements(JsonElement entry)
+    private static List<string> CheckSelections(ContextFields fields, IReadOnlyList<Resource> drafts, List<RequestError> errors)
     {
-        var elements = new List<JsonElement>();
-        if (entry.ValueKind == JsonValueKind.Object)
-        {
-            elements.Add(entry);
-        }
-        else if (entry.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in entry.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Null)
-                {
-                    elements.Add(item);
-                }
-            }
-        }
-
-        return elements;
-    }
-
-    private static List<string> ReadSelections(JsonElement context, IReadOnlyList<Resource> drafts, List<RequestError> errors)
-    {
-        var selections = new List<string>();
-        if (!context.TryGetProperty("selections", out var element) || element.ValueKind == JsonValueKind.Null)
+        var selections = new List<string>(fields.SelectionItems.Count);
+        if (fields.Selections is JsonTokenType.None or JsonTokenType.Null)
         {
             errors.Add(new("context.selections", "is required for order-select"));
             return selections;
         }
 
-        if (element.ValueKind != JsonValueKind.Array)
+        if (fields.Selections != JsonTokenType.StartArray)
         {
             errors.Add(new("context.selections", "must be an array of \"ResourceType/id\" references"));
             return selections;
         }
 
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
+        for (var i = 0; i < fields.SelectionItems.Count; i++)
         {
-            var field = $"context.selections[{index++}]";
-            if (item.ValueKind != JsonValueKind.String)
+            if (fields.SelectionItems[i].Text is not { } reference)
             {
-                errors.Add(new(field, "must be a string"));
-                continue;
+                errors.Add(new($"context.selections[{i}]", "must be a string"));
             }
-
-            var reference = item.GetString()!;
-            if (!drafts.Any(d => DraftOrders.Matches(d, reference)))
+            else if (!NamesADraft(drafts, reference))
             {
-                errors.Add(new(field, $"'{Truncate(reference)}' does not refer to an entry in context.draftOrders"));
-                continue;
+                errors.Add(new($"context.selections[{i}]", $"'{Truncate(reference)}' does not refer to an entry in context.draftOrders"));
             }
-
-            selections.Add(reference);
+            else
+            {
+                selections.Add(reference);
+            }
         }
 
         return selections;
     }
 
-    private static Dictionary<string, PrefetchValue> ReadPrefetch(JsonElement root, FhirReadOptions readOptions, List<RequestError> errors)
+    private static bool NamesADraft(IReadOnlyList<Resource> drafts, string reference)
     {
-        var prefetch = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("prefetch", out var element) || element.ValueKind == JsonValueKind.Null)
+        foreach (var draft in drafts)
         {
-            return prefetch;
-        }
-
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new("prefetch", "must be an object of prefetch keys"));
-            return prefetch;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            prefetch[property.Name] = property.Value.ValueKind switch
+            if (DraftOrders.Matches(draft, reference))
             {
-                JsonValueKind.Null => new(PrefetchState.NoData, null),
-                JsonValueKind.Object => ReadPrefetchResource(property.Value, readOptions),
-                _ => new(PrefetchState.Failed, null),
-            };
+                return true;
+            }
         }
 
-        return prefetch;
+        return false;
     }
 
-    private static PrefetchValue ReadPrefetchResource(JsonElement element, FhirReadOptions readOptions)
+    private static Uri? CheckFhirServer(Field field, List<RequestError> errors)
     {
-        try
-        {
-            var resource = FhirJson.FromElement(element, readOptions);
-            return resource is OperationOutcome ? new(PrefetchState.Failed, resource) : new(PrefetchState.Present, resource);
-        }
-        catch (FhirParseException)
-        {
-            // An unreadable prefetch value is as good as none: the gatherer fetches it instead.
-            return new(PrefetchState.Failed, null);
-        }
-    }
-
-    private static Uri? ReadFhirServer(JsonElement root, List<RequestError> errors)
-    {
-        if (!root.TryGetProperty("fhirServer", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (field.IsAbsentOrNull)
         {
             return null;
         }
 
-        if (element.ValueKind == JsonValueKind.String
-            && Uri.TryCreate(element.GetString(), UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        if (Uri.TryCreate(field.Text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
         {
             return uri;
         }
@@ -334,36 +527,34 @@ public static class HookRequestParser
         return null;
     }
 
-    private static FhirAuthorization? ReadAuthorization(JsonElement root, List<RequestError> errors)
+    private static FhirAuthorization? CheckAuthorization(RootFields fields, List<RequestError> errors)
     {
-        if (!root.TryGetProperty("fhirAuthorization", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (fields.Authorization is JsonTokenType.None or JsonTokenType.Null)
         {
             return null;
         }
 
-        if (element.ValueKind != JsonValueKind.Object)
+        if (fields.Authorization != JsonTokenType.StartObject)
         {
             errors.Add(new("fhirAuthorization", "must be an object"));
             return null;
         }
 
-        var token = RequiredString(element, "access_token", errors, "fhirAuthorization.");
+        var token = RequiredString(fields.AccessToken, "fhirAuthorization.access_token", errors);
         if (token is not null && !IsBearerToken(token))
         {
             errors.Add(new("fhirAuthorization.access_token", "is not an OAuth 2.0 bearer token (RFC 6750 characters only)"));
             return null;
         }
 
-        var type = OptionalString(element, "token_type") ?? "Bearer";
+        var type = fields.TokenType.Text ?? "Bearer";
         if (!string.Equals(type, "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add(new("fhirAuthorization.token_type", "must be 'Bearer'"));
             return null;
         }
 
-        return token is null
-            ? null
-            : new FhirAuthorization(token, "Bearer", OptionalString(element, "scope"), OptionalString(element, "subject"), OptionalString(element, "patient"));
+        return token is null ? null : new FhirAuthorization(token, "Bearer", fields.Scope.Text, fields.Subject.Text, fields.Patient.Text);
     }
 
     // RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
@@ -391,25 +582,22 @@ public static class HookRequestParser
         return true;
     }
 
-    private static string? RequiredString(JsonElement parent, string name, List<RequestError> errors, string prefix = "")
+    private static string? RequiredString(Field field, string name, List<RequestError> errors)
     {
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        if (field.IsAbsentOrNull)
         {
-            errors.Add(new(prefix + name, "is required"));
+            errors.Add(new(name, "is required"));
             return null;
         }
 
-        if (element.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(element.GetString()))
+        if (string.IsNullOrWhiteSpace(field.Text))
         {
-            errors.Add(new(prefix + name, "must be a non-empty string"));
+            errors.Add(new(name, "must be a non-empty string"));
             return null;
         }
 
-        return element.GetString();
+        return field.Text;
     }
-
-    private static string? OptionalString(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 
     // Echoed input is cut short: an error message is no place for a whole payload.
     private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "...");

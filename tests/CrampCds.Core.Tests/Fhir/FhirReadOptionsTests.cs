@@ -60,6 +60,56 @@ public class FhirReadOptionsTests
     }
 
     [Fact]
+    public void The_code_decides_wherever_it_stands_in_the_observation()
+    {
+        // The code after the value: looked up ahead, so a potassium is still read whole and a heart rate is not.
+        var labs = (Bundle)Read("""
+            {"resourceType":"Bundle","entry":[
+              {"resource":{"valueQuantity":{"value":3.1,"unit":"mmol/L"},"effectiveDateTime":"2026-11-01","resourceType":"Observation",
+                "id":"k","code":{"coding":[{"system":"http://loinc.org","code":"2823-3"}]},"status":"final"}},
+              {"resource":{"resourceType":"Observation","category":[{"text":"vital-signs"}],"valueQuantity":{"value":72,"unit":"/min"},
+                "id":"pulse","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]}}}
+            ]}
+            """, TestContent.Catalog.ReadOptions);
+
+        var potassium = (Observation)labs.Entry![0].Resource!;
+        potassium.ValueQuantity!.Value.Should().Be(3.1m);
+        potassium.EffectiveDateTime.Should().Be("2026-11-01");
+        potassium.Status.Should().Be("final");
+        var pulse = (Observation)labs.Entry[1].Resource!;
+        pulse.ValueQuantity.Should().BeNull();
+        pulse.Category.Should().BeNull();
+        pulse.Code!.Coding![0].Code.Should().Be("8867-4");
+        pulse.Id.Should().Be("pulse");
+    }
+
+    [Fact]
+    public void A_panel_whose_egfr_component_comes_before_its_code_is_read_whole()
+    {
+        var panel = (Observation)Read("""
+            {"resourceType":"Observation","id":"panel",
+             "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"33914-3"}]},"valueQuantity":{"value":28,"unit":"mL/min/{1.73_m2}"}}],
+             "code":{"coding":[{"system":"http://loinc.org","code":"24362-6"}]},"effectiveDateTime":"2026-11-01"}
+            """, TestContent.Catalog.ReadOptions);
+
+        panel.EffectiveDateTime.Should().Be("2026-11-01");
+        panel.Component.Should().ContainSingle().Which.ValueQuantity!.Value.Should().Be(28);
+    }
+
+    [Fact]
+    public void An_observation_no_rule_reads_is_not_read_past_its_code_so_its_errors_do_not_count()
+    {
+        var pulse = (Observation)Read("""
+            {"resourceType":"Observation","id":"pulse","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+             "valueQuantity":{"value":"fast"}}
+            """, TestContent.Catalog.ReadOptions);
+
+        pulse.Id.Should().Be("pulse");
+        FluentActions.Invoking(() => Read("""{"resourceType":"Observation","valueQuantity":{"value":"fast"}}""", FhirReadOptions.Full))
+            .Should().Throw<FhirParseException>();
+    }
+
+    [Fact]
     public void Read_in_full_every_observation_is_whole()
     {
         var bundle = (Bundle)Read(Labs, FhirReadOptions.Full);

@@ -176,4 +176,104 @@ public class HookRequestParserTests
 
         HookRequestParser.Parse(bytes.ToArray(), HookNames.PatientView).Errors.Should().ContainSingle().Which.Field.Should().Be("body");
     }
+
+    // ---- one forward pass: the order of fields does not matter --------------------------------------------------
+
+    [Fact]
+    public void Fields_in_any_order_bind_the_same_request()
+    {
+        const string Draft = """{"resourceType":"MedicationRequest","id":"q1","status":"draft","medicationCodeableConcept":{"text":"quinine"}}""";
+        var usual = """
+            {"hook":"order-select","hookInstance":"1","context":{"patientId":"p1","selections":["MedicationRequest/q1"],
+             "draftOrders":{"resourceType":"Bundle","entry":[{"resource":DRAFT}]}},"prefetch":{"patient":{"resourceType":"Patient","id":"p1"}}}
+            """.Replace("DRAFT", Draft, StringComparison.Ordinal);
+        var reversed = """
+            {"prefetch":{"patient":{"id":"p1","resourceType":"Patient"}},"context":{"draftOrders":{"entry":[{"resource":DRAFT}],"resourceType":"Bundle"},
+             "selections":["MedicationRequest/q1"],"patientId":"p1"},"hookInstance":"1","hook":"order-select"}
+            """.Replace("DRAFT", Draft, StringComparison.Ordinal);
+
+        var a = Requests.Parse(usual, HookNames.OrderSelect);
+        var b = Requests.Parse(reversed, HookNames.OrderSelect);
+
+        b.Context.Selections.Should().Equal(a.Context.Selections);
+        b.Context.DraftOrders.Should().ContainSingle().Which.Should().BeEquivalentTo(a.Context.DraftOrders[0]);
+        b.Prefetch["patient"].Resource.Should().BeEquivalentTo(a.Prefetch["patient"].Resource);
+        Encoding.UTF8.GetString(b.Context.DraftJson["MedicationRequest/q1"].Span).Should().Be(Draft);
+    }
+
+    [Fact]
+    public void Errors_come_in_the_same_order_whatever_the_order_of_the_fields()
+    {
+        var fields = new[] { "\"prefetch\":7", "\"context\":{\"patientId\":\"../x\"}", "\"fhirServer\":\"ftp://x\"", "\"hookInstance\":\"\"", "\"hook\":\"order-sign\"" };
+
+        var forward = Requests.Errors("{" + string.Join(",", fields) + "}", HookNames.PatientView).Select(e => e.Field);
+        var backward = Requests.Errors("{" + string.Join(",", fields.Reverse()) + "}", HookNames.PatientView).Select(e => e.Field);
+
+        forward.Should().Equal("hook", "hookInstance", "fhirServer", "context.patientId", "prefetch");
+        backward.Should().Equal(forward);
+    }
+
+    [Fact]
+    public void An_unreadable_prefetch_value_does_not_stop_the_keys_and_fields_after_it()
+    {
+        var json = """
+            {"hook":"patient-view","hookInstance":"1",
+             "prefetch":{"labs":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Observation","valueQuantity":{"value":"high"}}}],"total":3},
+                         "patient":{"resourceType":"Patient","id":"p1","birthDate":"1944-02-01"}},
+             "context":{"patientId":"p1"}}
+            """;
+
+        var request = Requests.Parse(json, HookNames.PatientView);
+
+        request.Prefetch["labs"].State.Should().Be(PrefetchState.Failed);
+        ((Patient)request.Prefetch["patient"].Resource!).BirthDate.Should().Be("1944-02-01");
+        request.Context.PatientId.Should().Be("p1");
+    }
+
+    [Fact]
+    public void Malformed_json_after_an_unreadable_prefetch_value_is_refused_naming_the_body()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","prefetch":{"labs":{"id":"no-type","x":[1,}},"context":{"patientId":"p1"}}""";
+
+        Requests.Errors(json, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Fact]
+    public void Malformed_json_after_a_body_that_is_not_an_object_is_named_as_malformed()
+    {
+        Requests.Errors("[1,2", HookNames.PatientView).Should().ContainSingle().Which.Message.Should().StartWith("is not valid JSON");
+    }
+
+    [Fact]
+    public void Trailing_content_after_the_body_is_refused_naming_the_body()
+    {
+        Requests.Errors("""{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"}} {}""", HookNames.PatientView)
+            .Should().ContainSingle().Which.Field.Should().Be("body");
+    }
+
+    [Fact]
+    public void An_unreadable_draft_bundle_is_named_with_the_path_inside_it()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSign, [Requests.CodedDraft("d1", Requests.QuinineCoding, ",\"dosageInstruction\":[{\"sequence\":\"first\"}]")]);
+
+        var error = Requests.Errors(json, HookNames.OrderSign).Should().ContainSingle().Subject;
+
+        error.Field.Should().Be("context.draftOrders");
+        error.Message.Should().Contain("$.entry[0].resource.dosageInstruction[0].sequence");
+    }
+
+    [Fact]
+    public void Each_draft_keeps_its_own_json_as_sent()
+    {
+        var first = Requests.CodedDraft("b1", Requests.BaclofenCoding, ",\"note\":[{\"text\":\"x\\u00e9\"}]");
+        var second = Requests.CodedDraft("q1", Requests.QuinineCoding);
+        var json = Requests.OrderHook(HookNames.OrderSign, [first, """{"resourceType":"ServiceRequest","status":"draft"}""", second]);
+
+        var context = Requests.Parse(json, HookNames.OrderSign).Context;
+
+        context.DraftOrders.Should().HaveCount(3);
+        Encoding.UTF8.GetString(context.DraftJson["MedicationRequest/b1"].Span).Should().Be(first);
+        Encoding.UTF8.GetString(context.DraftJson["MedicationRequest/q1"].Span).Should().Be(second);
+        context.DraftJson.Should().HaveCount(2, "a draft without an id has no key");
+    }
 }
