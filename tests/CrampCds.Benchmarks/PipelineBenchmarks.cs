@@ -65,7 +65,7 @@ internal sealed class ResponseWriter : IDisposable
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, new CardsResponse(cards), CardsJsonContext.Default.CardsResponse);
+        JsonSerializer.Serialize(_writer, new CardsResponse(cards), CardsJson.Response);
         _writer.Flush();
         return _buffer.WrittenCount;
     }

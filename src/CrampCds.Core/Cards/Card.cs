@@ -1,5 +1,8 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Cards;
@@ -62,3 +65,18 @@ public sealed record CardsResponse(IReadOnlyList<Card> Cards);
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CardsResponse))]
 public sealed partial class CardsJsonContext : JsonSerializerContext;
+
+/// <summary>How an answer is written.</summary>
+public static class CardsJson
+{
+    /// <summary>
+    /// The answer's metadata. Non-ASCII text and the characters Markdown and prose use (<c>'</c>, <c>&lt;</c>, <c>&amp;</c>,
+    /// <c>+</c>) are written as they are rather than as <c>\u</c> escapes: an answer is JSON read by a JSON parser, never
+    /// inlined into a page, so no decoded string changes, and cards are smaller and quicker to write. Quotes,
+    /// backslashes and control characters are still escaped, as JSON requires.
+    /// </summary>
+    public static JsonTypeInfo<CardsResponse> Response { get; } = (JsonTypeInfo<CardsResponse>)new JsonSerializerOptions(CardsJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }.GetTypeInfo(typeof(CardsResponse));
+}

@@ -15,16 +15,13 @@ public static class CardRenderer
     private const int StackChars = 1024;
 
     /// <param name="globals">Values every card may name: thresholds as "{rule-id.name}", fact settings as "{facts.name}".</param>
-    /// <param name="issuedAt">
-    /// When the card is issued. Card and suggestion uuids are time-ordered (version 7), so the card log appends to its
-    /// index instead of writing all over it.
-    /// </param>
-    public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals, DateTimeOffset issuedAt)
+    /// <param name="issuedAt">When the card is issued: its uuid and its suggestions' carry the time (see <see cref="CardIds"/>).</param>
+    public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals, DateTimeOffset issuedAt, CardIds ids)
     {
-        var suggestions = RenderSuggestions(finding, content, issuedAt);
+        var suggestions = RenderSuggestions(finding, content, issuedAt, ids);
         return new Card
         {
-            Uuid = Guid.CreateVersion7(issuedAt).ToString(),
+            Uuid = ids.Next(issuedAt),
             Summary = Shorten(Render(content.SummaryTemplate, finding.Values, markdownValues: null, globals, escapeValues: false)),
             Detail = Render(content.DetailTemplate, finding.Values, finding.MarkdownValues, globals, escapeValues: true),
             Indicator = finding.Indicator ?? content.Indicator,
@@ -134,7 +131,7 @@ public static class CardRenderer
         }
     }
 
-    private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content, DateTimeOffset issuedAt)
+    private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content, DateTimeOffset issuedAt, CardIds ids)
     {
         if (content.Suggestions is not { Count: > 0 } templates)
         {
@@ -154,7 +151,7 @@ public static class CardRenderer
                 suggestions.Add(new Suggestion
                 {
                     Label = Fill(template.Label, finding.Values),
-                    Uuid = Guid.CreateVersion7(issuedAt).ToString(),
+                    Uuid = ids.Next(issuedAt),
                     IsRecommended = template.IsRecommended,
                     Actions = actions,
                 });

@@ -27,6 +27,7 @@ public sealed class HookEvaluator
     private readonly FrozenDictionary<string, IRule[]> _rulesByHook;
     private readonly TimeProvider _time;
     private readonly bool _requireCrampContext;
+    private readonly CardIds _ids = new();
 
     public HookEvaluator(CardCatalog catalog, IEnumerable<IRule> rules, IEnumerable<string> disabledRuleIds, TimeProvider time, bool requireCrampContext = true)
     {
@@ -106,14 +107,14 @@ public sealed class HookEvaluator
         var cards = new List<Card>(findings.Count + 1);
         foreach (var finding in findings)
         {
-            cards.Add(CardRenderer.Render(finding, _catalog.Rules[finding.RuleId], _catalog.Globals, now));
+            cards.Add(CardRenderer.Render(finding, _catalog.Rules[finding.RuleId], _catalog.Globals, now, _ids));
         }
 
         MostSevereFirst(cards);
 
         if (data.Gaps.Count > 0)
         {
-            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals, now));
+            cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals, now, _ids));
         }
 
         return new HookResult(cards) { FailedRules = failed };
