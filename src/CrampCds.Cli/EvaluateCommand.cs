@@ -71,7 +71,7 @@ internal static class EvaluateCommand
                 var result = CaseFile.Evaluate(body, catalog, evaluator);
                 if (parsed.GetValue(json))
                 {
-                    output.WriteLine(JsonSerializer.Serialize(new CardsResponse(result.Cards), CardsJson.Response));
+                    output.WriteLine(CardsJson.Serialize(result.Cards));
                 }
                 else
                 {

@@ -59,13 +59,13 @@ internal sealed class ResponseWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly Utf8JsonWriter _writer;
 
-    public ResponseWriter() => _writer = new Utf8JsonWriter(_buffer);
+    public ResponseWriter() => _writer = new Utf8JsonWriter(_buffer, CardsJson.WriterOptions);
 
     public int Write(IReadOnlyList<Card> cards)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, new CardsResponse(cards), CardsJson.Response);
+        CardsJson.Write(_writer, cards);
         _writer.Flush();
         return _buffer.WrittenCount;
     }

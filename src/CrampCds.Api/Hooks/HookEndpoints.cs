@@ -127,7 +127,7 @@ public static class HookEndpoints
             logger.CardsIssued(service.ServiceId, result.Cards.Count, string.Join(",", result.Cards.Select(c => c.RuleId)), (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return TypedResults.Json(new CardsResponse(result.Cards), CardsJson.Response);
+        return new CardsResult(result.Cards);
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";

@@ -213,4 +213,20 @@ public sealed class QuinineOrderCardTests
         card["suggestions"].Should().BeNull("there is no resource id to delete");
         card["selectionBehavior"].Should().BeNull("selectionBehavior goes with suggestions");
     }
+
+    [Fact]
+    public async Task The_answer_is_json_with_the_drug_name_as_written_not_escaped()
+    {
+        var draft = FhirResources.DraftMedicationRequest("rx", FhirResources.ConceptText("Qualaquin (quinine) 324 mg – patient's own supply"));
+        await using var app = new CrampCdsApplication(null);
+        using var client = app.CreateClient();
+
+        using var response = await HookCall.OrderSign(draft).WithCompletePrefetch().PostAsync(client);
+        var raw = await response.Content.ReadAsStringAsync();
+
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        response.Content.Headers.ContentType.CharSet.Should().Be("utf-8");
+        raw.Should().Contain("324 mg – patient's own supply").And.NotContain("\\u2013").And.NotContain("\\u0027");
+        JsonNode.Parse(raw)!["cards"]!.AsArray().Should().NotBeEmpty();
+    }
 }
