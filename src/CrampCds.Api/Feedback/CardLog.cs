@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
@@ -7,11 +8,41 @@ using CrampCds.Core.Cards;
 namespace CrampCds.Api.Feedback;
 
 /// <summary>The keyed hash the store keeps instead of the patient id (HMAC-SHA256 with CrampCds:Feedback:PatientHashKey).</summary>
-public sealed class PatientHasher(CrampCdsOptions options)
+/// <remarks>
+/// Keyed HMAC contexts are reused from a small pool: the one-shot <see cref="HMACSHA256.HashData(byte[], byte[])"/> sets
+/// OpenSSL's MAC up afresh (a provider lookup by name) on every call, which made it the costliest step of logging a card.
+/// </remarks>
+public sealed class PatientHasher(CrampCdsOptions options) : IDisposable
 {
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Feedback.PatientHashKey ?? "");
+    private readonly ConcurrentBag<IncrementalHash> _contexts = [];
 
-    public string Hash(string patientId) => Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(patientId)));
+    public string Hash(string patientId)
+    {
+        var hmac = _contexts.TryTake(out var pooled) ? pooled : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        Span<byte> digest = stackalloc byte[32];
+        try
+        {
+            hmac.AppendData(Encoding.UTF8.GetBytes(patientId));
+            hmac.GetHashAndReset(digest);
+        }
+        catch
+        {
+            hmac.Dispose();
+            throw;
+        }
+
+        _contexts.Add(hmac);
+        return Convert.ToHexString(digest);
+    }
+
+    public void Dispose()
+    {
+        while (_contexts.TryTake(out var hmac))
+        {
+            hmac.Dispose();
+        }
+    }
 }
 
 /// <summary>
