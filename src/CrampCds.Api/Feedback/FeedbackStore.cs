@@ -111,22 +111,48 @@ public sealed class FeedbackStore : IAsyncDisposable
             return;
         }
 
-        // One command for the whole batch: the statement is prepared once, not once per card.
+        // One command and one set of parameters for the whole batch, each row only changing their values (named as the SQL
+        // names them, so each binds at once).
         await WriteAsync(async (connection, transaction) =>
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
                 INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
-                VALUES (@CardUuid, @ServiceId, @RuleId, @ContentVersion, @Indicator, @HookInstance, @PatientHash, @Suggestions, @IssuedAt)
+                VALUES (@card_uuid, @service_id, @rule_id, @content_version, @indicator, @hook_instance, @patient_hash, @suggestion_uuids, @issued_at)
                 ON CONFLICT (card_uuid) DO NOTHING
-                """,
-                cards.Select(card => new
-                {
-                    card.CardUuid, card.ServiceId, card.RuleId, card.ContentVersion, card.Indicator, card.HookInstance, card.PatientHash,
-                    Suggestions = string.Join(',', card.SuggestionUuids),
-                    IssuedAt = card.IssuedAt.ToUnixTimeMilliseconds(),
-                }),
-                transaction,
-                cancellationToken: cancellationToken)), cancellationToken);
+                """;
+            var uuid = Parameter(command, "@card_uuid");
+            var service = Parameter(command, "@service_id");
+            var rule = Parameter(command, "@rule_id");
+            var version = Parameter(command, "@content_version");
+            var indicator = Parameter(command, "@indicator");
+            var hookInstance = Parameter(command, "@hook_instance");
+            var patientHash = Parameter(command, "@patient_hash");
+            var suggestions = Parameter(command, "@suggestion_uuids");
+            var issuedAt = Parameter(command, "@issued_at");
+            foreach (var card in cards)
+            {
+                uuid.Value = card.CardUuid;
+                service.Value = card.ServiceId;
+                rule.Value = card.RuleId;
+                version.Value = card.ContentVersion;
+                indicator.Value = card.Indicator;
+                hookInstance.Value = card.HookInstance;
+                patientHash.Value = card.PatientHash;
+                suggestions.Value = string.Join(',', card.SuggestionUuids);
+                issuedAt.Value = card.IssuedAt.ToUnixTimeMilliseconds();
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>Stores feedback once per card + outcome + timestamp; returns how many items were new, and how many name unknown cards.</summary>
