@@ -28,6 +28,9 @@ public static class FhirJson
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
+    // An element's document may have been parsed allowing comments and trailing commas: its raw text is read likewise.
+    private static readonly JsonReaderOptions ElementOptions = new() { MaxDepth = 128, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Parses one resource of any type from UTF-8 JSON.</summary>
@@ -136,7 +139,7 @@ public static class FhirJson
         }
 
         var json = JsonMarshal.GetRawUtf8Value(element);
-        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var reader = new Utf8JsonReader(json, ElementOptions);
         reader.Read();
         return Read(ref reader, json, options, fromElement: true);
     }

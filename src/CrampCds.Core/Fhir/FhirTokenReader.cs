@@ -300,7 +300,8 @@ internal static class FhirTokenReader
     {
         // null: not known yet; true: read whole; false: id, status and code only.
         bool? whole = reads is null ? true : null;
-        var codeRead = false;
+        // Where the code read ahead stands (-1: none), so it is not read twice; a later duplicate code still counts.
+        long codeAheadAt = -1;
         string? id = null, status = null, effectiveDateTime = null, effectiveInstant = null, issued = null, valueString = null;
         Resource[]? contained = null;
         CodeableConcept[]? category = null, interpretation = null;
@@ -316,21 +317,29 @@ internal static class FhirTokenReader
             else if (name.SequenceEqual("status"u8)) status = Known(ref r);
             else if (name.SequenceEqual("code"u8))
             {
-                if (codeRead)
+                if (r.TokenStartIndex == codeAheadAt)
                 {
                     r.Skip();
                     continue;
                 }
 
                 code = Object(ref r, ReadCodeableConcept);
-                codeRead = true;
-                whole ??= (code is not null && reads!(code)) || AnyRead(component, reads!);
+                if (whole is null)
+                {
+                    whole = (code is not null && reads!(code)) || AnyRead(component, reads!);
+                }
+                else if (whole == false && code is not null && reads!(code))
+                {
+                    // A later code (the last one counts) that the rules read: what was skipped is needed after all.
+                    r = start;
+                    return ReadObservation(ref r, in start, reads: null);
+                }
             }
             else
             {
                 if (whole is null)
                 {
-                    code = CodeAhead(in r, out codeRead);
+                    code = CodeAhead(in r, out codeAheadAt);
                     whole = (code is not null && reads!(code)) || AnyRead(component, reads!);
                 }
 
@@ -377,8 +386,11 @@ internal static class FhirTokenReader
         };
     }
 
-    /// <summary>The Observation's code, read from a copy of <paramref name="at"/> (on a property's value) by skipping ahead to it.</summary>
-    private static CodeableConcept? CodeAhead(in Utf8JsonReader at, out bool found)
+    /// <summary>
+    /// The Observation's next code, read from a copy of <paramref name="at"/> (on a property's value) by skipping ahead to
+    /// it; <paramref name="foundAt"/> is where its value starts, or -1.
+    /// </summary>
+    private static CodeableConcept? CodeAhead(in Utf8JsonReader at, out long foundAt)
     {
         var scan = at;
         scan.Skip();
@@ -388,14 +400,14 @@ internal static class FhirTokenReader
             scan.Read();
             if (isCode)
             {
-                found = true;
+                foundAt = scan.TokenStartIndex;
                 return Object(ref scan, ReadCodeableConcept);
             }
 
             scan.Skip();
         }
 
-        found = false;
+        foundAt = -1;
         return null;
     }
 
@@ -570,7 +582,12 @@ internal static class FhirTokenReader
         BundleEntry[]? entry = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("entry"u8)) entry = List(ref r, (options, entrySpans), ReadEntry);
+            if (name.SequenceEqual("entry"u8))
+            {
+                // A duplicated entry list keeps its last value, and so do the ranges that line up with it.
+                entrySpans?.Clear();
+                entry = List(ref r, (options, entrySpans), ReadEntry);
+            }
             else if (name.SequenceEqual("id"u8)) id = String(ref r);
             else if (name.SequenceEqual("type"u8)) type = String(ref r);
             else if (name.SequenceEqual("total"u8)) total = Int32(ref r);

@@ -161,6 +161,9 @@ public static class HookRequestParser
     {
         r.Read();
         fields.Authorization = r.TokenType;
+
+        // A duplicated fhirAuthorization keeps its last value, as a whole.
+        fields.AccessToken = fields.TokenType = fields.Scope = fields.Subject = fields.Patient = default;
         if (r.TokenType != JsonTokenType.StartObject)
         {
             r.Skip();
@@ -187,16 +190,38 @@ public static class HookRequestParser
         var context = new ContextFields();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            // The usual names are shared strings; others (prefetch tokens may name any) are read.
-            string name;
-            if (r.ValueTextEquals("patientId"u8)) name = "patientId";
+            // The usual names are shared strings; others (prefetch tokens may name any) are read only for a primitive value.
+            // A name written with escapes is decoded here; one no string can hold matters only if a token would need it.
+            string? name = null;
+            if (r.ValueIsEscaped)
+            {
+                try
+                {
+                    name = r.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+            else if (r.ValueTextEquals("patientId"u8)) name = "patientId";
             else if (r.ValueTextEquals("userId"u8)) name = "userId";
             else if (r.ValueTextEquals("encounterId"u8)) name = "encounterId";
             else if (r.ValueTextEquals("draftOrders"u8)) name = "draftOrders";
             else if (r.ValueTextEquals("selections"u8)) name = "selections";
-            else name = r.GetString()!;
 
+            var nameToken = r;
             r.Read();
+            if (name is null)
+            {
+                if (r.TokenType is not (JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False))
+                {
+                    r.Skip();
+                    continue;
+                }
+
+                name = nameToken.GetString()!;
+            }
+
             switch (r.TokenType)
             {
                 case JsonTokenType.String:
@@ -240,6 +265,7 @@ public static class HookRequestParser
             case "draftOrders":
                 context.DraftOrders = field.Token;
                 context.DraftResource = null;
+                context.DraftError = null;
                 break;
             case "selections":
                 context.Selections = field.Token;
@@ -433,7 +459,7 @@ public static class HookRequestParser
 
         if (fields.DraftError is not null || fields.DraftResource is null)
         {
-            errors.Add(new("context.draftOrders", $"is not a readable FHIR Bundle: {fields.DraftError ?? "not a FHIR resource"}"));
+            errors.Add(new("context.draftOrders", $"is not a readable FHIR Bundle: {fields.DraftError ?? "expected a FHIR Bundle (a JSON object)"}"));
             return null;
         }
 

@@ -707,6 +707,15 @@ public class FhirJsonTests
     }
 
     [Fact]
+    public void FromElement_reads_an_element_of_a_document_parsed_with_comments_and_trailing_commas()
+    {
+        using var document = JsonDocument.Parse("""{"resourceType":"Patient", /* from a file */ "id":"x",}""",
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+
+        FhirJson.FromElement(document.RootElement).Should().BeOfType<Patient>().Which.Id.Should().Be("x");
+    }
+
+    [Fact]
     public void FromElement_on_a_default_element_throws_FhirParseException()
     {
         FluentActions.Invoking(() => FhirJson.FromElement(default)).Should().ThrowExactly<FhirParseException>();

@@ -110,6 +110,21 @@ public class FhirReadOptionsTests
     }
 
     [Fact]
+    public void A_duplicated_code_counts_as_its_last_value_in_a_full_and_in_a_lean_read()
+    {
+        const string Potassium = """{"coding":[{"system":"http://loinc.org","code":"2823-3"}]}""";
+        const string Pulse = """{"coding":[{"system":"http://loinc.org","code":"8867-4"}]}""";
+        var json = $$"""{"resourceType":"Observation","id":"k","code":{{Pulse}},"valueQuantity":{"value":3.1,"unit":"mmol/L"},"code":{{Potassium}}}""";
+
+        var full = (Observation)Read(json, FhirReadOptions.Full);
+        var lean = (Observation)Read(json, TestContent.Catalog.ReadOptions);
+
+        full.Code!.Coding![0].Code.Should().Be("2823-3");
+        lean.Code!.Coding![0].Code.Should().Be("2823-3");
+        lean.ValueQuantity!.Value.Should().Be(3.1m, "the last code is a potassium, so the value is read");
+    }
+
+    [Fact]
     public void Read_in_full_every_observation_is_whole()
     {
         var bundle = (Bundle)Read(Labs, FhirReadOptions.Full);

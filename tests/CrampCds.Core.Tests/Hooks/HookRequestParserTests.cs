@@ -276,4 +276,46 @@ public class HookRequestParserTests
         Encoding.UTF8.GetString(context.DraftJson["MedicationRequest/q1"].Span).Should().Be(second);
         context.DraftJson.Should().HaveCount(2, "a draft without an id has no key");
     }
+
+    [Fact]
+    public void A_duplicated_entry_list_keeps_the_last_one_and_each_draft_its_own_json()
+    {
+        var first = Requests.CodedDraft("m1", Requests.QuinineCoding);
+        var second = Requests.CodedDraft("m2", Requests.BaclofenCoding);
+        var json = """{"hook":"order-sign","hookInstance":"1","context":{"patientId":"p1","draftOrders":{"resourceType":"Bundle","entry":[{"resource":FIRST}],"entry":[{"resource":SECOND}]}}}"""
+            .Replace("FIRST", first, StringComparison.Ordinal).Replace("SECOND", second, StringComparison.Ordinal);
+
+        var context = Requests.Parse(json, HookNames.OrderSign).Context;
+
+        context.DraftOrders.Should().ContainSingle().Which.Id.Should().Be("m2");
+        Encoding.UTF8.GetString(context.DraftJson["MedicationRequest/m2"].Span).Should().Be(second);
+    }
+
+    [Fact]
+    public void A_duplicated_fhir_authorization_counts_as_its_last_value_whole()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","fhirServer":"https://ehr.example.org/fhir","fhirAuthorization":{"access_token":"abc"},"fhirAuthorization":{"scope":"s"},"context":{"patientId":"p1"}}""";
+
+        Requests.Errors(json, HookNames.PatientView).Should().ContainSingle().Which.Field.Should().Be("fhirAuthorization.access_token");
+    }
+
+    [Fact]
+    public void An_unknown_context_field_whose_name_no_string_can_hold_is_ignored_like_any_unknown_field()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1","\udc00":{"x":1}}}""";
+
+        Requests.Parse(json, HookNames.PatientView).Context.PatientId.Should().Be("p1");
+    }
+
+    [Fact]
+    public void Context_names_written_with_escapes_are_the_same_names()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"\u0070atientId":"p1","user\u0049d":"Practitioner/1"}}""";
+
+        var context = Requests.Parse(json, HookNames.PatientView).Context;
+
+        context.PatientId.Should().Be("p1");
+        context.UserId.Should().Be("Practitioner/1");
+        context.TokenValues["patientId"].Should().Be("p1");
+    }
 }
