@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -37,16 +36,7 @@ public static class FhirJson
     /// <exception cref="FhirParseException">The input is not JSON, or not a resource this reader can read.</exception>
     public static Resource Parse(ReadOnlySpan<byte> utf8Json)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
-        try
-        {
-            utf8Json.CopyTo(buffer);
-            return ParseCore(buffer.AsMemory(0, utf8Json.Length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-        }
+        return ParseCore(utf8Json);
     }
 
     /// <summary>Parses one resource of any type from JSON text.</summary>
@@ -64,7 +54,7 @@ public static class FhirJson
         try
         {
             var length = Encoding.UTF8.GetBytes(text, buffer);
-            return ParseCore(buffer.AsMemory(0, length));
+            return ParseCore(buffer.AsSpan(0, length));
         }
         finally
         {
@@ -113,7 +103,7 @@ public static class FhirJson
                 length += read;
             }
 
-            return ParseCore(buffer.AsMemory(0, length), options);
+            return ParseCore(buffer.AsSpan(0, length), options);
         }
         finally
         {
@@ -132,10 +122,9 @@ public static class FhirJson
     /// <exception cref="FhirParseException">The element is not an object, or not a resource this reader can read.</exception>
     public static Resource FromElement(JsonElement element, FhirReadOptions options)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (element.ValueKind == JsonValueKind.Undefined)
         {
-            throw new FhirParseException(
-                $"Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is {Describe(element.ValueKind)}.");
+            throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but the element is undefined (a default JsonElement).");
         }
 
         var json = JsonMarshal.GetRawUtf8Value(element);
@@ -146,17 +135,32 @@ public static class FhirJson
 
     /// <summary>
     /// Reads the resource that <paramref name="reader"/> (over <paramref name="json"/>) is on, leaving the reader on its last
-    /// token: a resource inside a larger document, read in the same pass. Locations are relative to the resource.
+    /// token: a resource inside a larger document, read in the same pass. When the value is not a resource this reader can
+    /// read, it is skipped instead (the reader is still left on its last token) and <paramref name="error"/> says why, its
+    /// locations relative to the value.
     /// </summary>
     /// <param name="entrySpans">When given, receives the byte range (in <paramref name="json"/>) of each entry's resource if this is a Bundle.</param>
-    /// <exception cref="FhirParseException">Not a resource this reader can read (the reader is left where it failed).</exception>
     /// <exception cref="JsonException">The JSON itself is malformed.</exception>
-    internal static Resource ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, List<System.Range>? entrySpans = null) =>
-        Read(ref reader, json, options, fromElement: true, entrySpans);
-
-    private static Resource ParseCore(ReadOnlyMemory<byte> utf8Json, FhirReadOptions? options = null)
+    internal static Resource? TryReadElement(
+        ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, out string? error, List<System.Range>? entrySpans = null)
     {
-        var json = utf8Json.Span;
+        var start = reader;
+        try
+        {
+            error = null;
+            return Read(ref reader, json, options, fromElement: true, entrySpans);
+        }
+        catch (FhirParseException ex)
+        {
+            error = ex.Message;
+            reader = start;
+            reader.Skip();
+            return null;
+        }
+    }
+
+    private static Resource ParseCore(ReadOnlySpan<byte> json, FhirReadOptions? options = null)
+    {
         if (json.StartsWith(Utf8Bom))
         {
             json = json[Utf8Bom.Length..];
@@ -243,18 +247,6 @@ public static class FhirJson
 
         return new FhirParseException($"Invalid FHIR JSON{where}: {reason}", ex, path, line + 1);
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Undefined => "undefined (default JsonElement)",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
 
     /// <summary>Drops System.Text.Json's own location suffix (we add a better one).</summary>
     private static string Tidy(string message)

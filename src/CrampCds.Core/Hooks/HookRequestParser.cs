@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -285,17 +286,7 @@ public static class HookRequestParser
             return;
         }
 
-        var start = r;
-        try
-        {
-            context.DraftResource = FhirJson.ReadElement(ref r, body, FhirReadOptions.Full, context.DraftSpans);
-        }
-        catch (FhirParseException ex)
-        {
-            context.DraftError = ex.Message;
-            r = start;
-            r.Skip();
-        }
+        context.DraftResource = FhirJson.TryReadElement(ref r, body, FhirReadOptions.Full, out context.DraftError, context.DraftSpans);
     }
 
     private static void ReadSelections(ref Utf8JsonReader r, ContextFields context)
@@ -333,21 +324,14 @@ public static class HookRequestParser
         return prefetch;
     }
 
-    private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
-    {
-        var start = r;
-        try
-        {
-            var resource = FhirJson.ReadElement(ref r, body, readOptions);
-            return resource is OperationOutcome ? new(PrefetchState.Failed, resource) : new(PrefetchState.Present, resource);
-        }
-        catch (FhirParseException)
+    private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions) =>
+        FhirJson.TryReadElement(ref r, body, readOptions, out _) switch
         {
             // An unreadable prefetch value is as good as none: the gatherer fetches it instead.
-            r = start;
-            return SkipFailed(ref r);
-        }
-    }
+            null => new(PrefetchState.Failed, null),
+            OperationOutcome outcome => new(PrefetchState.Failed, outcome),
+            var resource => new(PrefetchState.Present, resource),
+        };
 
     private static PrefetchValue SkipFailed(ref Utf8JsonReader r)
     {
@@ -405,7 +389,7 @@ public static class HookRequestParser
             FhirServer = fhirServer,
             FhirAuthorization = authorization,
             Context = context,
-            Prefetch = fields.PrefetchValues ?? new Dictionary<string, PrefetchValue>(0, StringComparer.Ordinal),
+            Prefetch = fields.PrefetchValues ?? (IReadOnlyDictionary<string, PrefetchValue>)FrozenDictionary<string, PrefetchValue>.Empty,
         }, errors);
     }
 
