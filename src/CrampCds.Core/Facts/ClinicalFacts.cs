@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
@@ -85,14 +86,16 @@ public sealed record ClinicalFacts
     public bool IsOlderAdult { get; init; }
     public bool CrampContext { get; init; }
 
+    // Immutable arrays: every rule walks these lists, and an array's enumerator is a struct (an interface's is boxed).
+
     /// <summary>Active (or on-hold) medications on the list that a concept in our lists names; drafts are not here.</summary>
-    public IReadOnlyList<MedicationFact> ActiveMedications { get; init; } = [];
+    public ImmutableArray<MedicationFact> ActiveMedications { get; init; } = [];
 
     /// <summary>The draft orders the hook judges (the selections for order-select; every draft for order-sign).</summary>
-    public IReadOnlyList<MedicationFact> JudgedOrders { get; init; } = [];
+    public ImmutableArray<MedicationFact> JudgedOrders { get; init; } = [];
 
     /// <summary>Every medication draft of the ordering session, judged or not (context for interactions).</summary>
-    public IReadOnlyList<MedicationFact> DraftOrders { get; init; } = [];
+    public ImmutableArray<MedicationFact> DraftOrders { get; init; } = [];
 
     public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = FrozenDictionary<Analyte, LabFact>.Empty;
     public required RenalFact Renal { get; init; }
@@ -100,6 +103,20 @@ public sealed record ClinicalFacts
     public bool HepaticEncephalopathy { get; init; }
     public bool Dialysis { get; init; }
     public bool Malaria { get; init; }
+
+    /// <summary>True when an active medication on the list is <paramref name="conceptId"/>.</summary>
+    public bool IsTaking(string conceptId)
+    {
+        foreach (var medication in ActiveMedications)
+        {
+            if (medication.Is(conceptId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public LabFact? Latest(Analyte analyte) => LatestLabs.TryGetValue(analyte, out var lab) ? lab : null;
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
@@ -21,6 +22,18 @@ public static class DoseCalculator
     private const decimal MaxAdministrationsPerDay = 48m;
     private const decimal MaxMgPerAdministration = 100_000m;
 
+    // Case-insensitive lookups by span: a dose's unit and timing code are compared without allocating upper-case copies.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CountUnits = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "{PILL}", "{PILLS}", "{TBL}", "{TABLET}", "{TABLETS}", "{CAPSULE}", "{CAPSULES}", "{CAP}",
+        "TABLET", "TABLETS", "TAB", "TABS", "CAPSULE", "CAPSULES", "CAP", "CAPS", "PILL", "PILLS", "1").GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenDictionary<string, decimal>.AlternateLookup<ReadOnlySpan<char>> TimingCodes = new Dictionary<string, decimal>
+    {
+        ["QD"] = 1m, ["DAILY"] = 1m, ["QHS"] = 1m, ["HS"] = 1m, ["AM"] = 1m, ["PM"] = 1m, ["QAM"] = 1m, ["QPM"] = 1m,
+        ["BID"] = 2m, ["TID"] = 3m, ["QID"] = 4m, ["Q4H"] = 6m, ["Q6H"] = 4m, ["Q8H"] = 3m, ["Q12H"] = 2m, ["QOD"] = 0.5m,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static DailyDose Compute(IReadOnlyList<Dosage>? dosages, Strength? strength)
     {
         if (dosages is not { Count: > 0 })
@@ -32,9 +45,15 @@ public static class DoseCalculator
         {
             // Instructions with the same sequence run together; successive sequences (a titration) count at their highest.
             DailyDose? highest = null;
-            foreach (var step in dosages.GroupBy(d => d.Sequence))
+            for (var i = 0; i < dosages.Count; i++)
             {
-                var dose = ComputeConcurrent(step.ToList(), strength);
+                var sequence = dosages[i].Sequence;
+                if (SeenBefore(dosages, i, sequence))
+                {
+                    continue;
+                }
+
+                var dose = ComputeConcurrent(dosages, i, sequence, strength);
                 if (!dose.IsAssessable)
                 {
                     return dose;
@@ -54,13 +73,33 @@ public static class DoseCalculator
         }
     }
 
-    private static DailyDose ComputeConcurrent(List<Dosage> dosages, Strength? strength)
+    private static bool SeenBefore(IReadOnlyList<Dosage> dosages, int index, int? sequence)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (dosages[i].Sequence == sequence)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The daily dose of the instructions of one sequence, the first of which is at <paramref name="first"/>.</summary>
+    private static DailyDose ComputeConcurrent(IReadOnlyList<Dosage> dosages, int first, int? sequence, Strength? strength)
     {
         decimal total = 0;
         decimal? largestSingle = null;
         decimal perDayTotal = 0;
-        foreach (var dosage in dosages)
+        for (var i = first; i < dosages.Count; i++)
         {
+            var dosage = dosages[i];
+            if (dosage.Sequence != sequence)
+            {
+                continue;
+            }
+
             var single = MgPerAdministration(dosage, strength, out var doseProblem);
             if (single is null)
             {
@@ -95,24 +134,32 @@ public static class DoseCalculator
             return null;
         }
 
-        var unit = (quantity.Code ?? quantity.Unit ?? "").Trim();
-        switch (unit.ToUpperInvariant())
+        var unit = (quantity.Code ?? quantity.Unit ?? "").AsSpan().Trim();
+        if (unit.Equals("mg", StringComparison.OrdinalIgnoreCase))
         {
-            case "MG":
-                problem = null;
-                return value;
-            case "G":
-                problem = null;
-                return value * 1000m;
-            case "UG" or "MCG":
-                problem = null;
-                return value / 1000m;
-            case "ML":
-                problem = strength is { PerMilliliter: true } ? null : "a dose in mL needs a mg/mL product strength";
-                return strength is { PerMilliliter: true } s ? value * s.Milligrams : null;
+            problem = null;
+            return value;
         }
 
-        if (IsCountUnit(unit))
+        if (unit.Equals("g", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = null;
+            return value * 1000m;
+        }
+
+        if (unit.Equals("ug", StringComparison.OrdinalIgnoreCase) || unit.Equals("mcg", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = null;
+            return value / 1000m;
+        }
+
+        if (unit.Equals("ml", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = strength is { PerMilliliter: true } ? null : "a dose in mL needs a mg/mL product strength";
+            return strength is { PerMilliliter: true } s ? value * s.Milligrams : null;
+        }
+
+        if (CountUnits.Contains(unit))
         {
             problem = strength is { PerMilliliter: false } ? null : "the product strength is not known";
             return strength is { PerMilliliter: false } s ? value * s.Milligrams : null;
@@ -195,24 +242,6 @@ public static class DoseCalculator
         return null;
     }
 
-    private static decimal? FromCode(string? code) => code?.Trim().ToUpperInvariant() switch
-    {
-        "QD" or "DAILY" or "QHS" or "HS" or "AM" or "PM" or "QAM" or "QPM" => 1m,
-        "BID" => 2m,
-        "TID" => 3m,
-        "QID" => 4m,
-        "Q4H" => 6m,
-        "Q6H" => 4m,
-        "Q8H" => 3m,
-        "Q12H" => 2m,
-        "QOD" => 0.5m,
-        _ => null,
-    };
-
-    private static bool IsCountUnit(string unit) => unit.ToUpperInvariant() switch
-    {
-        "{PILL}" or "{PILLS}" or "{TBL}" or "{TABLET}" or "{TABLETS}" or "{CAPSULE}" or "{CAPSULES}" or "{CAP}"
-            or "TABLET" or "TABLETS" or "TAB" or "TABS" or "CAPSULE" or "CAPSULES" or "CAP" or "CAPS" or "PILL" or "PILLS" or "1" => true,
-        _ => false,
-    };
+    private static decimal? FromCode(string? code) =>
+        code is not null && TimingCodes.TryGetValue(code.AsSpan().Trim(), out var perDay) ? perDay : null;
 }

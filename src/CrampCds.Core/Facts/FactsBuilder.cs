@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
@@ -11,7 +12,8 @@ namespace CrampCds.Core.Facts;
 /// <summary>Derives the <see cref="ClinicalFacts"/> the rules read from one call's request and data.</summary>
 public static class FactsBuilder
 {
-    private static readonly HashSet<string> UsableLabStatuses = new(StringComparer.Ordinal) { "final", "amended", "corrected" };
+    private static readonly FrozenSet<string> UsableLabStatuses = FrozenSet.Create(StringComparer.Ordinal, "final", "amended", "corrected");
+    private static readonly int AnalyteCount = Enum.GetValues<Analyte>().Length;
 
     public static ClinicalFacts Build(HookRequest request, PatientData data, CardCatalog catalog, DateTimeOffset now, bool requireCrampContext = true)
     {
@@ -19,35 +21,44 @@ public static class FactsBuilder
         var age = FhirDates.AgeInYears(data.Patient?.BirthDate, now);
         var sex = data.Patient?.Gender;
 
-        var judgedOrders = HookEvaluator.JudgedMedicationOrders(request);
-        var drafts = new List<MedicationFact>();
-        var judged = new List<MedicationFact>();
-        foreach (var order in request.Context.DraftOrders.OfType<MedicationRequest>().Where(DraftOrders.HasMedication))
+        var draftOrders = request.Context.DraftOrders;
+        var drafts = ImmutableArray.CreateBuilder<MedicationFact>(draftOrders.Count);
+        var judged = ImmutableArray.CreateBuilder<MedicationFact>(draftOrders.Count);
+        for (var i = 0; i < draftOrders.Count; i++)
         {
+            if (draftOrders[i] is not MedicationRequest order || !DraftOrders.HasMedication(order))
+            {
+                continue;
+            }
+
             var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: false)!;
             drafts.Add(fact);
-            if (judgedOrders.Any(j => ReferenceEquals(j, order)))
+            if (IsJudged(request, order))
             {
                 judged.Add(fact);
             }
         }
 
-        var active = new List<MedicationFact>();
-        foreach (var order in data.MedicationRequests)
+        ImmutableArray<MedicationFact>.Builder? active = null;
+        var orders = data.MedicationRequests;
+        for (var i = 0; i < orders.Count; i++)
         {
+            var order = orders[i];
             if (order.Status is "active" or "on-hold" && order.Intent is not ("proposal" or "plan")
                 && Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: true) is { } fact)
             {
-                active.Add(fact);
+                (active ??= ImmutableArray.CreateBuilder<MedicationFact>()).Add(fact);
             }
         }
 
-        foreach (var statement in data.MedicationStatements)
+        var statements = data.MedicationStatements;
+        for (var i = 0; i < statements.Count; i++)
         {
+            var statement = statements[i];
             if (statement.Status is "active" or "on-hold"
                 && Medication(statement, statement.Dosage, statement.ReasonCode ?? [], data, catalog, onlyNamed: true) is { } fact)
             {
-                active.Add(fact);
+                (active ??= ImmutableArray.CreateBuilder<MedicationFact>()).Add(fact);
             }
         }
 
@@ -70,9 +81,9 @@ public static class FactsBuilder
             IsAdult = age is null || age >= settings.AdultAgeYears,
             IsOlderAdult = age >= settings.OlderAdultAgeYears,
             CrampContext = crampContext,
-            ActiveMedications = active,
-            JudgedOrders = judged,
-            DraftOrders = drafts,
+            ActiveMedications = active?.DrainToImmutable() ?? [],
+            JudgedOrders = judged.DrainToImmutable(),
+            DraftOrders = drafts.DrainToImmutable(),
             LatestLabs = labs,
             Renal = renal,
             Cirrhosis = Has(data, conditions, ConceptIds.Cirrhosis),
@@ -82,11 +93,37 @@ public static class FactsBuilder
         };
     }
 
+    /// <summary>The drafts an order hook judges: the selections for order-select, every draft for order-sign (see <see cref="DraftOrders.Judged"/>).</summary>
+    private static bool IsJudged(HookRequest request, MedicationRequest order)
+    {
+        if (!HookNames.IsOrderHook(request.Hook))
+        {
+            return false;
+        }
+
+        if (request.Hook != HookNames.OrderSelect)
+        {
+            return true;
+        }
+
+        var selections = request.Context.Selections;
+        for (var i = 0; i < selections.Count; i++)
+        {
+            if (DraftOrders.Matches(order, selections[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool Has(PatientData data, ConditionTerminology conditions, string conceptId)
     {
-        foreach (var condition in data.Conditions)
+        var listed = data.Conditions;
+        for (var i = 0; i < listed.Count; i++)
         {
-            if (ConditionFacts.IsActive(condition) && conditions.MatchesCode(condition.Code, conceptId))
+            if (ConditionFacts.IsActive(listed[i]) && conditions.MatchesCode(listed[i].Code, conceptId))
             {
                 return true;
             }
@@ -97,19 +134,24 @@ public static class FactsBuilder
 
     private static bool CrampReason(IReadOnlyList<Resource> drafts, ConditionTerminology conditions)
     {
-        foreach (var draft in drafts)
+        for (var i = 0; i < drafts.Count; i++)
         {
-            if (draft is not MedicationRequest order)
+            if (drafts[i] is not MedicationRequest order)
             {
                 continue;
             }
 
-            foreach (var reason in Reasons(order))
+            foreach (var reason in order.ReasonCode ?? [])
             {
                 if (conditions.MatchesCodeOrText(reason, ConceptIds.Cramp))
                 {
                     return true;
                 }
+            }
+
+            if (order.ReasonCodeableConcept is { } dstu2 && conditions.MatchesCodeOrText(dstu2, ConceptIds.Cramp))
+            {
+                return true;
             }
         }
 
@@ -177,8 +219,9 @@ public static class FactsBuilder
 
     private static Strength? NameStrength(IReadOnlyList<CodeableConcept> descriptions)
     {
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
+            var description = descriptions[i];
             foreach (var coding in description.Coding ?? [])
             {
                 if (CodeSystems.IsRxNormDisplay(coding) && Strength.FromRxNormName(coding.Display) is { } fromDisplay)
@@ -223,9 +266,10 @@ public static class FactsBuilder
 
     private static Dictionary<Analyte, LabFact> LatestLabs(IReadOnlyList<Observation> observations, CardCatalog catalog, DateTimeOffset now, int currentDays)
     {
-        var latest = new Dictionary<Analyte, LabFact>();
-        foreach (var observation in observations)
+        var latest = new Dictionary<Analyte, LabFact>(AnalyteCount);
+        for (var i = 0; i < observations.Count; i++)
         {
+            var observation = observations[i];
             if (observation.Status is null || !UsableLabStatuses.Contains(observation.Status))
             {
                 continue;
@@ -353,8 +397,10 @@ public static class FactsBuilder
     {
         var coded = RenalStatus.Unknown;
         string? codedBasis = null;
-        foreach (var condition in data.Conditions)
+        var listed = data.Conditions;
+        for (var i = 0; i < listed.Count; i++)
         {
+            var condition = listed[i];
             if (!ConditionFacts.IsActive(condition))
             {
                 continue;
@@ -443,6 +489,21 @@ public static class FactsBuilder
             : $"no usable eGFR or creatinine in the last {settings.RenalLookbackDays} days (latest: {string.Join("; ", unusable)}) and no CKD stage coded";
     }
 
-    private static string ConditionName(Condition condition) =>
-        condition.Code?.Text ?? condition.Code?.Coding?.FirstOrDefault(c => c.Display is not null)?.Display ?? "a coded kidney condition";
+    private static string ConditionName(Condition condition)
+    {
+        if (condition.Code?.Text is { } text)
+        {
+            return text;
+        }
+
+        foreach (var coding in condition.Code?.Coding ?? [])
+        {
+            if (coding.Display is { } display)
+            {
+                return display;
+            }
+        }
+
+        return "a coded kidney condition";
+    }
 }

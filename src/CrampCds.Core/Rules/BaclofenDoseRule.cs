@@ -39,7 +39,7 @@ public sealed class BaclofenDoseRule : IRule
         }
 
         var content = context.Content(Id);
-        var alreadyTaking = facts.ActiveMedications.Any(m => m.Is(ConceptIds.Baclofen));
+        var alreadyTaking = facts.IsTaking(ConceptIds.Baclofen);
         foreach (var order in facts.JudgedOrders)
         {
             if (!order.Is(ConceptIds.Baclofen) || order.Dose is not { MgPerDay: { } perDay } dose)

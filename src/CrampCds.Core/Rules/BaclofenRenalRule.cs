@@ -28,11 +28,11 @@ public sealed class BaclofenRenalRule : IRule
         }
 
         var content = context.Content(Id);
-        var (state, indicator) = facts.Renal.Status switch
+        var (severe, indicator, stateLabel, adviceLabel) = facts.Renal.Status switch
         {
-            RenalStatus.Severe => ("severe", "critical"),
-            RenalStatus.Moderate => ("moderate", "warning"),
-            _ => ("unknown", "info"),
+            RenalStatus.Severe => (true, "critical", "severe.state", "severe.advice"),
+            RenalStatus.Moderate => (false, "warning", "moderate.state", "moderate.advice"),
+            _ => (false, "info", "unknown.state", "unknown.advice"),
         };
         foreach (var order in facts.JudgedOrders)
         {
@@ -43,11 +43,11 @@ public sealed class BaclofenRenalRule : IRule
                     RuleId = Id,
                     Target = order.Source,
                     Indicator = indicator,
-                    SuggestionIds = state == "severe" ? ["remove-order"] : [],
+                    SuggestionIds = severe ? ["remove-order"] : [],
                     Values = RuleSupport.Values(
                         ("drug", order.Name),
-                        ("renalState", content.Label(state + ".state")),
-                        ("advice", content.Label(state + ".advice")),
+                        ("renalState", content.Label(stateLabel)),
+                        ("advice", content.Label(adviceLabel)),
                         ("basis", facts.Renal.Basis)),
                 });
             }

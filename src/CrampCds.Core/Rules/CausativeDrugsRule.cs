@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
@@ -27,23 +28,22 @@ public sealed class CausativeDrugsRule : IRule
         var content = context.Content(Id);
         var classes = content.Classes!;
         var medications = context.Request.Hook == HookNames.PatientView ? facts.ActiveMedications : facts.JudgedOrders;
-        var lines = new StringBuilder();
-        var names = new List<string>();
+        StringBuilder? lines = null;
+        List<string>? names = null;
         var warning = false;
         foreach (var medication in medications)
         {
-            var drugClass = medication.Classes.Where(classes.ContainsKey).Select(c => classes[c]).OrderByDescending(c => c.Indicator == "warning").FirstOrDefault();
-            if (drugClass is null || names.Contains(medication.Name))
+            if (ClassOf(medication, classes) is not { } drugClass || names?.Contains(medication.Name) == true)
             {
                 continue;
             }
 
-            names.Add(medication.Name);
+            (names ??= []).Add(medication.Name);
             warning |= drugClass.Indicator == "warning";
-            lines.Append("- **").Append(Cards.Markdown.Escape(medication.Name)).Append("** (").Append(drugClass.Display).Append("): ").Append(drugClass.Why).Append('\n');
+            (lines ??= new StringBuilder()).Append("- **").Append(Cards.Markdown.Escape(medication.Name)).Append("** (").Append(drugClass.Display).Append("): ").Append(drugClass.Why).Append('\n');
         }
 
-        if (names.Count == 0)
+        if (names is null)
         {
             return;
         }
@@ -51,10 +51,48 @@ public sealed class CausativeDrugsRule : IRule
         findings.Add(new Finding
         {
             RuleId = Id,
-            Target = names.Count == 1 ? medications.First(m => m.Name == names[0]).Source : null,
+            Target = names.Count == 1 ? Named(medications, names[0]).Source : null,
             Indicator = warning ? "warning" : "info",
             Values = RuleSupport.Values(("drugs", string.Join(", ", names))),
-            MarkdownValues = RuleSupport.Values(("list", lines.ToString().TrimEnd())),
+            MarkdownValues = RuleSupport.Values(("list", lines!.ToString().TrimEnd())),
         });
+    }
+
+    /// <summary>The medication's class that the rule lists: a warning class before an informational one, else the first.</summary>
+    private static Cards.DrugClassContent? ClassOf(MedicationFact medication, IReadOnlyDictionary<string, Cards.DrugClassContent> classes)
+    {
+        Cards.DrugClassContent? first = null;
+        if (medication.Classes.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var id in medication.Classes)
+        {
+            if (classes.TryGetValue(id, out var drugClass))
+            {
+                if (drugClass.Indicator == "warning")
+                {
+                    return drugClass;
+                }
+
+                first ??= drugClass;
+            }
+        }
+
+        return first;
+    }
+
+    private static MedicationFact Named(ImmutableArray<MedicationFact> medications, string name)
+    {
+        foreach (var medication in medications)
+        {
+            if (medication.Name == name)
+            {
+                return medication;
+            }
+        }
+
+        throw new InvalidOperationException("a listed name names no medication");
     }
 }

@@ -83,8 +83,8 @@ public sealed class HookEvaluator
             Catalog = _catalog,
         };
 
-        var findings = new List<Finding>();
-        var failed = new List<(string, Exception)>();
+        var findings = new List<Finding>(4);
+        List<(string, Exception)>? failed = null;
         foreach (var rule in rules)
         {
             var before = findings.Count;
@@ -96,7 +96,7 @@ public sealed class HookEvaluator
             {
                 // One rule's defect must not cost the clinician every other card.
                 findings.RemoveRange(before, findings.Count - before);
-                failed.Add((rule.Id, ex));
+                (failed ??= []).Add((rule.Id, ex));
             }
         }
 
@@ -117,7 +117,7 @@ public sealed class HookEvaluator
             cards.Add(CardRenderer.Render(DataUnavailableFinding(data.Gaps, rules), _catalog.DataUnavailable, _catalog.Globals, now, _ids));
         }
 
-        return new HookResult(cards) { FailedRules = failed };
+        return failed is null ? new HookResult(cards) : new HookResult(cards) { FailedRules = failed };
     }
 
     /// <summary>Most severe first, for EHRs that show cards in the order given; rule order breaks ties (a stable sort of a few cards).</summary>

@@ -7,8 +7,23 @@ namespace CrampCds.Core.Rules;
 /// <summary>The oral magnesium supplement orders the three magnesium rules judge.</summary>
 internal static class MagnesiumOrders
 {
-    public static IEnumerable<MedicationFact> Judged(RuleContext context) =>
-        context.Facts.IsAdult ? context.Facts.JudgedOrders.Where(o => o.IsIn(ConceptIds.MagnesiumSupplement)) : [];
+    /// <remarks>Most calls order no magnesium: they get the empty list without allocating.</remarks>
+    public static IReadOnlyList<MedicationFact> Judged(RuleContext context)
+    {
+        List<MedicationFact>? judged = null;
+        if (context.Facts.IsAdult)
+        {
+            foreach (var order in context.Facts.JudgedOrders)
+            {
+                if (order.IsIn(ConceptIds.MagnesiumSupplement))
+                {
+                    (judged ??= []).Add(order);
+                }
+            }
+        }
+
+        return judged ?? (IReadOnlyList<MedicationFact>)[];
+    }
 }
 
 /// <summary>

@@ -7,8 +7,9 @@ public static class MedicationNames
     /// <summary>How a card names a medication: the order's text, else the first coding's display.</summary>
     public static string Display(IReadOnlyList<CodeableConcept> descriptions)
     {
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
+            var description = descriptions[i];
             if (!string.IsNullOrWhiteSpace(description.Text))
             {
                 return description.Text.Trim();

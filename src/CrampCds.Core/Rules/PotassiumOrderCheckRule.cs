@@ -30,11 +30,13 @@ public sealed class PotassiumOrderCheckRule : IRule
             return;
         }
 
-        var orders = facts.JudgedOrders.Where(o => o.IsIn(ConceptIds.PotassiumSupplement)).ToList();
-        if (orders.Count == 0)
+        // Most orders are not potassium: they cost one scan and no allocation.
+        if (!facts.JudgedOrders.Any(IsPotassium))
         {
             return;
         }
+
+        var orders = facts.JudgedOrders.Where(IsPotassium).ToList();
 
         var content = context.Content(Id);
         var potassium = facts.Current(Analyte.Potassium);
@@ -87,4 +89,6 @@ public sealed class PotassiumOrderCheckRule : IRule
             });
         }
     }
+
+    private static bool IsPotassium(MedicationFact order) => order.IsIn(ConceptIds.PotassiumSupplement);
 }

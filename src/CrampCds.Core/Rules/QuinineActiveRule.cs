@@ -25,7 +25,7 @@ public sealed class QuinineActiveRule : IRule
         foreach (var medication in context.Facts.ActiveMedications)
         {
             if (!medication.Is(ConceptIds.Quinine)
-                || medication.Reasons.Any(r => context.Conditions.MatchesCodeOrText(r, ConceptIds.Malaria) || context.Conditions.MatchesCodeOrText(r, ConceptIds.Babesiosis)))
+                || RuleSupport.ReasonIs(context, medication, ConceptIds.Malaria) || RuleSupport.ReasonIs(context, medication, ConceptIds.Babesiosis))
             {
                 continue;
             }

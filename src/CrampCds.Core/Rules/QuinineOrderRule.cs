@@ -27,8 +27,8 @@ public sealed class QuinineOrderRule : IRule
 
         foreach (var order in context.Facts.JudgedOrders)
         {
-            if (order.Is(ConceptIds.Quinine) && !order.Reasons.Any(r =>
-                    context.Conditions.MatchesCodeOrText(r, ConceptIds.Malaria) || context.Conditions.MatchesCodeOrText(r, ConceptIds.Babesiosis)))
+            if (order.Is(ConceptIds.Quinine)
+                && !RuleSupport.ReasonIs(context, order, ConceptIds.Malaria) && !RuleSupport.ReasonIs(context, order, ConceptIds.Babesiosis))
             {
                 findings.Add(new Finding { RuleId = RuleId, Target = order.Source, Values = RuleSupport.Values(("drug", order.Name)) });
             }

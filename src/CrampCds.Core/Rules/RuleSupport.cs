@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
 using CrampCds.Core.Hooks;
@@ -22,11 +23,24 @@ internal static class RuleSupport
             ? $"{Number(dose.MgPerDay!.Value)} mg/day ({Number(single)} mg {Number(times)} times a day)"
             : $"{Number(dose.MgPerDay ?? 0)} mg/day";
 
-    public static bool HasCrampReason(RuleContext context, MedicationFact order) =>
-        order.Reasons.Any(r => context.Conditions.MatchesCodeOrText(r, ConceptIds.Cramp));
+    public static bool HasCrampReason(RuleContext context, MedicationFact order) => ReasonIs(context, order, ConceptIds.Cramp);
 
-    public static Dictionary<string, string> Values(params (string Key, string Value)[] values) =>
-        values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+    /// <summary>True when one of the order's reasons names <paramref name="conceptId"/> (coded, or in its text).</summary>
+    public static bool ReasonIs(RuleContext context, MedicationFact order, string conceptId)
+    {
+        var reasons = order.Reasons;
+        for (var i = 0; i < reasons.Count; i++)
+        {
+            if (context.Conditions.MatchesCodeOrText(reasons[i], conceptId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static PlaceholderDictionary Values(params (string Key, string Value)[] values) => new(values);
 
     /// <summary>"potassium 3.4 mmol/L (2026-11-01; reference 3.5-5.1 mmol/L; flagged L)".</summary>
     public static string LabText(LabFact lab)

@@ -1,4 +1,5 @@
 using CrampCds.Core.Data;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Hooks;
 
 namespace CrampCds.Core.Rules;
@@ -9,8 +10,6 @@ namespace CrampCds.Core.Rules;
 /// </summary>
 public sealed class SedatingRelaxantOlderAdultRule : IRule
 {
-    private static readonly string[] Classes = [ConceptIds.SedatingMuscleRelaxant, ConceptIds.OralBenzodiazepine];
-
     public string Id => "sedating-relaxant-older-adult";
     public IReadOnlyList<string> Hooks => RuleSupport.AllHooks;
     public IReadOnlyList<DataCategory> Uses { get; } = [DataCategory.Patient, .. RuleSupport.Medications, DataCategory.Conditions];
@@ -25,7 +24,7 @@ public sealed class SedatingRelaxantOlderAdultRule : IRule
 
         if (context.Request.Hook == HookNames.PatientView)
         {
-            var names = facts.ActiveMedications.Where(m => Classes.Any(m.IsIn)).Select(m => m.Name).Distinct().ToList();
+            var names = facts.ActiveMedications.Where(IsSedating).Select(m => m.Name).Distinct().ToList();
             if (names.Count > 0)
             {
                 findings.Add(new Finding { RuleId = Id, Values = RuleSupport.Values(("drug", string.Join(", ", names)), ("age", facts.AgeYears?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")) });
@@ -36,10 +35,13 @@ public sealed class SedatingRelaxantOlderAdultRule : IRule
 
         foreach (var order in facts.JudgedOrders)
         {
-            if (Classes.Any(order.IsIn))
+            if (IsSedating(order))
             {
                 findings.Add(new Finding { RuleId = Id, Target = order.Source, Values = RuleSupport.Values(("drug", order.Name), ("age", facts.AgeYears?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")) });
             }
         }
     }
+
+    private static bool IsSedating(MedicationFact medication) =>
+        medication.IsIn(ConceptIds.SedatingMuscleRelaxant) || medication.IsIn(ConceptIds.OralBenzodiazepine);
 }

@@ -18,6 +18,9 @@ public sealed class DrugTerminology
     private readonly NameMatcher _names;
     private readonly NameMatcher _routeWords;
 
+    // A medication is nearly always one concept: its set is shared, not made per call.
+    private readonly FrozenDictionary<string, FrozenSet<string>> _singletons;
+
     public DrugTerminology(MedicationsFile file)
     {
         var concepts = file.Concepts;
@@ -32,6 +35,7 @@ public sealed class DrugTerminology
             .ToFrozenDictionary(g => g.Key, g => Strength.Parse(g.First().Strength)!.Value, StringComparer.Ordinal);
         _routeWords = new NameMatcher(file.Routes.SelectMany(r => r.Value.Select(w => (w, r.Key))));
         Classes = concepts.SelectMany(c => c.Classes).ToFrozenSet(StringComparer.Ordinal);
+        _singletons = concepts.ToFrozenDictionary(c => c.Id, c => FrozenSet.Create(StringComparer.Ordinal, c.Id), StringComparer.Ordinal);
     }
 
     public FrozenDictionary<string, DrugConcept> Concepts { get; }
@@ -42,9 +46,9 @@ public sealed class DrugTerminology
     /// <summary>True when any of the descriptions names the drug <paramref name="conceptId"/> (no route check).</summary>
     public bool Matches(IReadOnlyList<CodeableConcept> descriptions, string conceptId)
     {
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
-            if (Matches(description, conceptId))
+            if (Matches(descriptions[i], conceptId))
             {
                 return true;
             }
@@ -82,9 +86,10 @@ public sealed class DrugTerminology
     /// </summary>
     public IReadOnlySet<string> Identify(IReadOnlyList<CodeableConcept> descriptions, Dosage[]? dosages)
     {
-        HashSet<string>? candidates = null;
-        foreach (var description in descriptions)
+        var candidates = default(MatchSet);
+        for (var i = 0; i < descriptions.Count; i++)
         {
+            var description = descriptions[i];
             foreach (var coding in description.Coding ?? [])
             {
                 if (coding.Code is { } code)
@@ -92,7 +97,7 @@ public sealed class DrugTerminology
                     var index = CodeSystems.IsRxNorm(coding.System) ? _rxNorm : CodeSystems.IsAtc(coding.System) ? _atc : null;
                     if (index is not null && index.TryGetValue(code, out var ids))
                     {
-                        (candidates ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(ids);
+                        candidates.AddRange(ids);
                     }
                 }
 
@@ -108,20 +113,30 @@ public sealed class DrugTerminology
             }
         }
 
-        if (candidates is null)
+        if (candidates.IsEmpty)
         {
             return FrozenSet<string>.Empty;
         }
 
         var routes = Routes(descriptions, dosages);
+        if (candidates.Single is { } single)
+        {
+            return Admits(Concepts[single], routes, descriptions) ? _singletons[single] : FrozenSet<string>.Empty;
+        }
+
+        return Narrow(candidates.Several!, routes, descriptions);
+    }
+
+    private HashSet<string> Narrow(HashSet<string> candidates, MatchSet routes, IReadOnlyList<CodeableConcept> descriptions)
+    {
         candidates.RemoveWhere(id => !Admits(Concepts[id], routes, descriptions));
         return candidates;
     }
 
     /// <summary>The routes the dosages name, else those the product names reveal ("Oral Tablet" is oral; "Dry Powder Inhaler" inhaled).</summary>
-    private HashSet<string>? Routes(IReadOnlyList<CodeableConcept> descriptions, Dosage[]? dosages)
+    private MatchSet Routes(IReadOnlyList<CodeableConcept> descriptions, Dosage[]? dosages)
     {
-        HashSet<string>? routes = null;
+        var routes = default(MatchSet);
         foreach (var dosage in dosages ?? [])
         {
             CollectRoutes(dosage.Route?.Text, ref routes);
@@ -131,15 +146,15 @@ public sealed class DrugTerminology
             }
         }
 
-        if (routes is not null)
+        if (!routes.IsEmpty)
         {
             return routes;
         }
 
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
-            CollectRoutes(description.Text, ref routes);
-            foreach (var coding in description.Coding ?? [])
+            CollectRoutes(descriptions[i].Text, ref routes);
+            foreach (var coding in descriptions[i].Coding ?? [])
             {
                 CollectRoutes(coding.Display, ref routes);
             }
@@ -148,7 +163,7 @@ public sealed class DrugTerminology
         return routes;
     }
 
-    private void CollectRoutes(string? text, ref HashSet<string>? routes)
+    private void CollectRoutes(string? text, ref MatchSet routes)
     {
         if (!string.IsNullOrWhiteSpace(text))
         {
@@ -159,9 +174,9 @@ public sealed class DrugTerminology
     /// <summary>The strength of a product code in our lists.</summary>
     public Strength? ProductStrength(IReadOnlyList<CodeableConcept> descriptions)
     {
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
-            foreach (var coding in description.Coding ?? [])
+            foreach (var coding in descriptions[i].Coding ?? [])
             {
                 if (coding.Code is { } code && CodeSystems.IsRxNorm(coding.System) && _productStrengths.TryGetValue(code, out var strength))
                 {
@@ -173,24 +188,22 @@ public sealed class DrugTerminology
         return null;
     }
 
-    private static bool Admits(DrugConcept concept, HashSet<string>? routes, IReadOnlyList<CodeableConcept> descriptions)
+    private static bool Admits(DrugConcept concept, in MatchSet routes, IReadOnlyList<CodeableConcept> descriptions)
     {
-        foreach (var route in concept.ExcludeRoutes ?? [])
-        {
-            if (routes?.Contains(route) == true)
-            {
-                return false;
-            }
-        }
-
-        if (concept.RequireRoutes is { Count: > 0 } required && routes is { Count: > 0 } && !required.Any(routes.Contains))
+        if (concept.ExcludeRoutes is { } excluded && NamesAny(routes, excluded))
         {
             return false;
         }
 
-        foreach (var word in concept.ExcludeNames ?? [])
+        if (concept.RequireRoutes is { Count: > 0 } required && !routes.IsEmpty && !NamesAny(routes, required))
         {
-            if (NamesWord(descriptions, word))
+            return false;
+        }
+
+        var excludedNames = concept.ExcludeNames ?? [];
+        for (var i = 0; i < excludedNames.Count; i++)
+        {
+            if (NamesWord(descriptions, excludedNames[i]))
             {
                 return false;
             }
@@ -199,11 +212,25 @@ public sealed class DrugTerminology
         return true;
     }
 
+    private static bool NamesAny(in MatchSet routes, IReadOnlyList<string> ids)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (routes.Contains(ids[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // Each name on its own: a word (or phrase) never spans two names.
     private static bool NamesWord(IReadOnlyList<CodeableConcept> descriptions, string word)
     {
-        foreach (var description in descriptions)
+        for (var i = 0; i < descriptions.Count; i++)
         {
+            var description = descriptions[i];
             if (description.Text is { } text && NameMatcher.ContainsWord(text, word))
             {
                 return true;

@@ -38,8 +38,8 @@ public sealed class NameMatcher
         return sink.Found;
     }
 
-    /// <summary>Adds the concepts named in <paramref name="text"/>; the set is created at the first match (most texts name none).</summary>
-    public void CollectMatches(ReadOnlySpan<char> text, ref HashSet<string>? conceptIds)
+    /// <summary>Adds the concepts named in <paramref name="text"/>.</summary>
+    internal void CollectMatches(ReadOnlySpan<char> text, ref MatchSet conceptIds)
     {
         var sink = new CollectSink(conceptIds);
         Scan(text, ref sink);
@@ -175,13 +175,15 @@ public sealed class NameMatcher
         }
     }
 
-    private struct CollectSink(HashSet<string>? ids) : IMatchSink
+    private struct CollectSink(MatchSet ids) : IMatchSink
     {
-        public HashSet<string>? Ids { get; private set; } = ids;
+        private MatchSet _ids = ids;
+
+        public readonly MatchSet Ids => _ids;
 
         public bool Add(Candidate candidate)
         {
-            (Ids ??= new HashSet<string>(StringComparer.Ordinal)).Add(candidate.ConceptId);
+            _ids.Add(candidate.ConceptId);
             return true;
         }
     }

@@ -172,4 +172,58 @@ public class DoseCalculatorTests
         DoseCalculator.Compute([Step(1, 5, 3), Step(2, 10, 3)], null).MgPerDay.Should().Be(30);
         DoseCalculator.Compute([Step(null, 5, 1), Step(null, 10, 1)], null).MgPerDay.Should().Be(15);
     }
+
+    [Fact]
+    public void Instructions_of_one_sequence_add_up_wherever_they_stand_in_the_list()
+    {
+        Dosage Step(int? sequence, int mg, int times) => new()
+        {
+            Sequence = sequence,
+            Timing = new Timing { Repeat = new TimingRepeat { Frequency = times, Period = 1, PeriodUnit = "d" } },
+            DoseQuantity = new Quantity { Value = mg, Code = "mg" },
+        };
+
+        // Sequence 1 is 20 + 20 = 40 mg/day, sequence 2 is 30: the highest step is 40 (not 30, as if only neighbours counted).
+        var dose = DoseCalculator.Compute([Step(1, 10, 2), Step(2, 10, 3), Step(1, 10, 2)], null);
+        dose.MgPerDay.Should().Be(40);
+        dose.AdministrationsPerDay.Should().Be(4);
+
+        // A step that cannot be read makes the whole order not assessable, wherever it stands.
+        var unreadable = Step(1, 10, 2) with { Timing = null };
+        DoseCalculator.Compute([Step(2, 10, 3), Step(1, 10, 2), unreadable], null).IsAssessable.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("MG", 10, "tid", 30)]
+    [InlineData(" mg ", 10, " Bid ", 20)]
+    [InlineData("Mcg", 10_000, "QD", 10)]
+    [InlineData("G", 0.01, "q8h", 30)]
+    [InlineData("{Pill}", 1, "TID", 30)]
+    [InlineData("tablets", 2, "qid", 80)]
+    [InlineData("CAP", 1, "daily", 10)]
+    public void Units_and_timing_codes_are_read_whatever_their_case_and_spacing(string unit, double value, string timing, int expectedMg)
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Code = new CodeableConcept { Text = timing } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = (decimal)value, Unit = unit } }],
+        };
+
+        DoseCalculator.Compute([dosage], Baclofen10).MgPerDay.Should().Be(expectedMg);
+    }
+
+    [Theory]
+    [InlineData("mL", "a dose in mL needs a mg/mL product strength")]
+    [InlineData("puff", "the dose unit 'puff' cannot be converted to mg")]
+    [InlineData(" drops ", "the dose unit 'drops' cannot be converted to mg")]
+    public void An_unconvertible_unit_says_why(string unit, string reason)
+    {
+        var dosage = new Dosage
+        {
+            Timing = new Timing { Code = new CodeableConcept { Text = "TID" } },
+            DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = 1, Unit = unit } }],
+        };
+
+        DoseCalculator.Compute([dosage], Baclofen10).NotAssessableBecause.Should().Be(reason);
+    }
 }

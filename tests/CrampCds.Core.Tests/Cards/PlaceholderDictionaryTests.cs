@@ -1,0 +1,44 @@
+using CrampCds.Core.Cards;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Cards;
+
+public class PlaceholderDictionaryTests
+{
+    private static readonly PlaceholderDictionary Values = new([("drug", "Baclofen 10 MG Oral Tablet"), ("dose", "30 mg/day"), ("drugs", "")]);
+
+    [Fact]
+    public void Each_name_finds_its_own_value_and_only_an_exact_name_matches()
+    {
+        Values["drug"].Should().Be("Baclofen 10 MG Oral Tablet");
+        Values["drugs"].Should().BeEmpty();
+        Values.TryGetValue("Drug", out _).Should().BeFalse();
+        Values.ContainsKey("dos").Should().BeFalse();
+        var missing = () => Values["limit"];
+        missing.Should().Throw<KeyNotFoundException>().WithMessage("*limit*");
+    }
+
+    [Fact]
+    public void It_lists_its_values_in_the_order_the_rule_gave_them()
+    {
+        Values.Count.Should().Be(3);
+        Values.Keys.Should().Equal("drug", "dose", "drugs");
+        Values.Values.Should().Equal("Baclofen 10 MG Oral Tablet", "30 mg/day", "");
+        Values.Should().Equal(new Dictionary<string, string> { ["drug"] = "Baclofen 10 MG Oral Tablet", ["dose"] = "30 mg/day", ["drugs"] = "" });
+    }
+
+    [Fact]
+    public void A_name_given_twice_or_a_missing_value_is_refused_as_a_dictionary_would()
+    {
+        var twice = () => new PlaceholderDictionary([("drug", "a"), ("dose", "b"), ("drug", "c")]);
+        twice.Should().Throw<ArgumentException>().WithMessage("*'drug'*twice*");
+        var missing = () => new PlaceholderDictionary([("drug", null!)]);
+        missing.Should().Throw<ArgumentNullException>();
+    }
+
+    [Fact]
+    public void The_renderer_fills_a_template_from_it()
+    {
+        CardRenderer.Fill("{drug}: {dose} ({unknown})", Values).Should().Be("Baclofen 10 MG Oral Tablet: 30 mg/day ({unknown})");
+    }
+}
