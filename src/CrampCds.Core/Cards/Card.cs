@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using CrampCds.Core.Fhir;
@@ -57,40 +53,17 @@ public sealed record Card
 
     [JsonIgnore]
     public string RuleId { get; init; } = "";
-}
 
-public sealed record CardsResponse(IReadOnlyList<Card> Cards);
+    /// <summary>The rule's source, override reasons, links and extension already written as JSON (see <see cref="CardsJson"/>).</summary>
+    [JsonIgnore]
+    internal CardFragments? Fragments { get; init; }
+}
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CardsResponse))]
+[JsonSerializable(typeof(CardSource))]
+[JsonSerializable(typeof(IReadOnlyList<Coding>))]
+[JsonSerializable(typeof(IReadOnlyList<CardLink>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 public sealed partial class CardsJsonContext : JsonSerializerContext;
-
-/// <summary>
-/// How an answer is written. Non-ASCII text and the characters Markdown and prose use (<c>'</c>, <c>&lt;</c>, <c>&amp;</c>,
-/// <c>+</c>) go out as they are rather than as <c>\u</c> escapes: an answer is JSON read by a JSON parser, never inlined
-/// into a page, so no decoded string changes, and cards are smaller and quicker to write. Quotes, backslashes and control
-/// characters are still escaped, as JSON requires. The escaping is the writer's, so the serializer keeps its generated
-/// fast path (it has none for options with their own encoder).
-/// </summary>
-public static class CardsJson
-{
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>Writes <c>{"cards":[...]}</c>.</summary>
-    public static void Write(Utf8JsonWriter writer, IReadOnlyList<Card> cards) =>
-        JsonSerializer.Serialize(writer, new CardsResponse(cards), CardsJsonContext.Default.CardsResponse);
-
-    /// <summary>The answer as text (the command line, tests).</summary>
-    public static string Serialize(IReadOnlyList<Card> cards)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(writer, cards);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-}

@@ -88,6 +88,10 @@ public sealed record RuleContent
         [CardRenderer.ContentVersionExtension] = Version,
     };
 
+    /// <summary>The members every card of the rule carries unchanged, written as JSON once.</summary>
+    [JsonIgnore]
+    internal CardFragments Fragments => field ??= CardFragments.Of(this);
+
     /// <summary>Labels for values the rule fills in (e.g. data category names), keyed by value.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 

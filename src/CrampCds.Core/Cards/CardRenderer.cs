@@ -26,14 +26,21 @@ public static class CardRenderer
             Detail = Render(content.DetailTemplate, finding.Values, finding.MarkdownValues, globals, escapeValues: true),
             Indicator = finding.Indicator ?? content.Indicator,
             Source = content.Source,
-            Links = content.Links is { Count: > 0 } links ? links : null,
+            Links = LinksOf(content),
             Suggestions = suggestions,
             SelectionBehavior = suggestions is null ? null : content.SelectionBehavior ?? "at-most-one",
-            OverrideReasons = content.OverrideReasons is { Count: > 0 } reasons ? reasons : null,
+            OverrideReasons = OverrideReasonsOf(content),
             Extension = content.CardExtension,
             RuleId = content.Id,
+            Fragments = content.Fragments,
         };
     }
+
+    /// <summary>The rule's links as a card carries them: none is null, never empty.</summary>
+    internal static IReadOnlyList<CardLink>? LinksOf(RuleContent content) => content.Links is { Count: > 0 } links ? links : null;
+
+    internal static IReadOnlyList<Fhir.Coding>? OverrideReasonsOf(RuleContent content) =>
+        content.OverrideReasons is { Count: > 0 } reasons ? reasons : null;
 
     /// <summary>Replaces each <c>{name}</c> with its value; names without a value stay as written.</summary>
     public static string Fill(string template, IReadOnlyDictionary<string, string> values) => Fill(template, values, null);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CrampCds.Core.Cards;
+using CrampCds.Core.Cases;
+using CrampCds.Core.Rules;
 using FluentAssertions;
 
 namespace CrampCds.Core.Tests.Cards;
@@ -38,5 +40,82 @@ public class CardsJsonTests
         card.GetProperty("source").GetProperty("label").GetString().Should().Be("FDA");
         card.TryGetProperty("suggestions", out _).Should().BeFalse();
         card.TryGetProperty("ruleId", out _).Should().BeFalse("the rule id travels in the extension");
+    }
+
+    // The in-cases: each gets its rule's card (out-cases get none of theirs).
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(TestContent.CardsPath, "cases"), "in-*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(TestContent.CardsPath, file).Replace('\\', '/'));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_rule_card_written_from_its_stored_fragments_is_byte_for_byte_the_card_serialized_member_by_member(string relativePath)
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var file = CaseFile.Load(Path.Combine(TestContent.CardsPath, relativePath));
+        var cards = file.Run(TestContent.Catalog, new HookEvaluator(TestContent.Catalog, TestContent.Rules, [], new FixedTimeProvider(now)), now).Cards;
+
+        cards.Should().NotBeEmpty().And.OnlyContain(c => c.Fragments != null, "rendered cards carry their rule's fragments");
+        var serialized = CardsJson.Serialize(cards.Select(c => c with { Fragments = null }).ToList());
+        CardsJson.Serialize(cards).Should().Be(serialized);
+    }
+
+    [Fact]
+    public void A_card_whose_source_was_changed_after_rendering_is_written_with_its_own_source()
+    {
+        var content = TestContent.Catalog.Rules["quinine-order"];
+        var card = CardRenderer.Render(
+            new Finding { RuleId = "quinine-order", Values = new PlaceholderDictionary([("drug", "quinine sulfate 324 MG Oral Capsule")]) },
+            content,
+            TestContent.Catalog.Globals,
+            new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
+            new CardIds());
+        var changed = card with { Source = new CardSource { Label = "Local policy", Url = "https://example.org/policy" }, Links = null };
+
+        using var parsed = JsonDocument.Parse(CardsJson.Serialize([card, changed]));
+        var written = parsed.RootElement.GetProperty("cards");
+        written[0].GetProperty("source").GetProperty("label").GetString().Should().Be(content.Source.Label);
+        written[1].GetProperty("source").GetProperty("label").GetString().Should().Be("Local policy");
+        written[1].TryGetProperty("links", out _).Should().BeFalse();
+        written[1].GetProperty("extension").GetProperty(CardRenderer.RuleIdExtension).GetString().Should().Be("quinine-order");
+        written[1].GetProperty("overrideReasons").GetArrayLength().Should().Be(content.OverrideReasons!.Count);
+    }
+
+    [Fact]
+    public void Suggestions_and_their_actions_keep_the_contract_names_and_leave_out_what_is_null()
+    {
+        var card = Card("d") with
+        {
+            Suggestions =
+            [
+                new Suggestion
+                {
+                    Label = "Remove the order",
+                    Uuid = "0193a1b2-0000-7000-8000-000000000002",
+                    IsRecommended = true,
+                    Actions =
+                    [
+                        new SuggestionAction { Type = "delete", Description = "Remove it", ResourceId = "MedicationRequest/1" },
+                        new SuggestionAction { Type = "create", Description = "Order a potassium", Resource = new System.Text.Json.Nodes.JsonObject { ["resourceType"] = "ServiceRequest", ["status"] = "draft" } },
+                    ],
+                },
+                new Suggestion { Label = "Nothing", Uuid = "0193a1b2-0000-7000-8000-000000000003" },
+            ],
+            SelectionBehavior = "at-most-one",
+        };
+
+        CardsJson.Serialize([card]).Should().Be(
+            "{\"cards\":[{\"uuid\":\"0193a1b2-0000-7000-8000-000000000001\",\"summary\":\"Quinine isn't for leg cramps\",\"detail\":\"d\",\"indicator\":\"critical\","
+            + "\"source\":{\"label\":\"FDA\"},\"suggestions\":[{\"label\":\"Remove the order\",\"uuid\":\"0193a1b2-0000-7000-8000-000000000002\",\"isRecommended\":true,"
+            + "\"actions\":[{\"type\":\"delete\",\"description\":\"Remove it\",\"resourceId\":\"MedicationRequest/1\"},"
+            + "{\"type\":\"create\",\"description\":\"Order a potassium\",\"resource\":{\"resourceType\":\"ServiceRequest\",\"status\":\"draft\"}}]},"
+            + "{\"label\":\"Nothing\",\"uuid\":\"0193a1b2-0000-7000-8000-000000000003\"}],\"selectionBehavior\":\"at-most-one\"}]}");
     }
 }
