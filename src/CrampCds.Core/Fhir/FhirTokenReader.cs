@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -958,25 +957,16 @@ internal static class FhirTokenReader
                     return [first];
                 }
 
-                var buffer = ArrayPool<T>.Shared.Rent(8);
-                buffer[0] = first;
-                var count = 1;
+                var buffer = new PooledList<T>(8);
+                buffer.Add(first);
                 do
                 {
-                    if (count == buffer.Length)
-                    {
-                        var larger = ArrayPool<T>.Shared.Rent(count * 2);
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<T>.Shared.Return(buffer, clearArray: true);
-                        buffer = larger;
-                    }
-
-                    buffer[count++] = ReadItem(ref r, state, readItem);
+                    buffer.Add(ReadItem(ref r, state, readItem));
                 }
                 while (NextItem(ref r));
 
-                var items = buffer.AsSpan(0, count).ToArray();
-                ArrayPool<T>.Shared.Return(buffer, clearArray: true);
+                var items = buffer.Items.ToArray();
+                buffer.Return();
                 return items;
             default:
                 return [ReadItem(ref r, state, readItem)];
