@@ -7,13 +7,10 @@ namespace CrampCds.Core.Tests.Data;
 
 public class PrefetchDataTests
 {
-    private static readonly IReadOnlyDictionary<string, string> Templates =
-        TestContent.Catalog.ServicesById["crampcds-patient-view"].Prefetch;
-
     private static PatientData Build(string prefetch)
     {
         var json = $$"""{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"},"prefetch":{{prefetch}}}""";
-        return PrefetchData.Build(Requests.Parse(json, HookNames.PatientView), Templates);
+        return PrefetchData.Build(Requests.Parse(json, HookNames.PatientView), TestContent.Catalog.ServicesById["crampcds-patient-view"].Prefetch);
     }
 
     [Fact]
