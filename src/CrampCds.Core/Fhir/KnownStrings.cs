@@ -27,7 +27,7 @@ internal sealed class KnownStrings
             (byLength[utf8.Length] ??= []).Add((utf8, value));
         }
 
-        _byLength = Array.ConvertAll(byLength, values => values?.ToArray() ?? []);
+        _byLength = Array.ConvertAll(byLength, sameLength => sameLength?.ToArray() ?? []);
     }
 
     /// <summary>The shared instance of <paramref name="utf8"/> (a value as written, without escapes), or null when it is not one.</summary>

@@ -17,8 +17,6 @@ internal struct PooledList<T>
         _items = ArrayPool<T>.Shared.Rent(capacity);
     }
 
-    public readonly int Count => _count;
-
     public readonly ReadOnlySpan<T> Items => _items.AsSpan(0, _count);
 
     public void Add(T item)

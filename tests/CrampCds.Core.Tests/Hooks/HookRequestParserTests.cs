@@ -391,4 +391,13 @@ public class HookRequestParserTests
         Requests.Errors(json, HookNames.OrderSelect).Should().ContainSingle().Which.Field.Should().Be("context.selections[0]");
         Requests.Parse(last, HookNames.OrderSelect).Context.Selections.Should().Equal("MedicationRequest/q1");
     }
+
+    [Fact]
+    public void An_empty_draft_bundle_has_no_drafts_and_no_draft_json()
+    {
+        var context = Requests.Parse(Requests.OrderHook(HookNames.OrderSign, []), HookNames.OrderSign).Context;
+
+        context.DraftOrders.Should().BeEmpty();
+        context.DraftJson.Should().BeEmpty();
+    }
 }
