@@ -74,15 +74,7 @@ public static class MedicationResolver
 
         if (value.StartsWith('#'))
         {
-            foreach (var resource in contained ?? [])
-            {
-                if (resource is Medication medication && value.AsSpan(1).SequenceEqual(medication.Id))
-                {
-                    return medication;
-                }
-            }
-
-            return null;
+            return FindContained(value, contained);
         }
 
         if (data.Medications.TryGetValue(value, out var found))
@@ -91,5 +83,25 @@ public static class MedicationResolver
         }
 
         return RelativeReference(value) is { } relative && data.Medications.TryGetValue(relative, out found) ? found : null;
+    }
+
+    /// <summary>The contained Medication a "#id" reference names.</summary>
+    internal static Medication? FindContained(string reference, IReadOnlyList<Resource>? contained)
+    {
+        if (contained is null)
+        {
+            return null;
+        }
+
+        // Indexed, not foreach: enumerating through the interface would allocate.
+        for (var i = 0; i < contained.Count; i++)
+        {
+            if (contained[i] is Medication medication && reference.AsSpan(1).SequenceEqual(medication.Id))
+            {
+                return medication;
+            }
+        }
+
+        return null;
     }
 }

@@ -21,21 +21,31 @@ public static class PrefetchPlanner
 {
     public static IReadOnlyList<CategoryPlan> Plan(HookRequest request, IReadOnlyDictionary<string, string> templates)
     {
-        var plans = new List<CategoryPlan>(PrefetchKeys.All.Count);
-        foreach (var category in PrefetchKeys.All)
+        var plans = new CategoryPlan[PrefetchKeys.All.Count];
+        for (var i = 0; i < plans.Length; i++)
         {
-            var key = PrefetchKeys.KeyOf(category);
-            if (request.Prefetch.TryGetValue(key, out var value) && value.State != PrefetchState.Failed && !ContainsOperationOutcome(value.Resource))
+            var category = PrefetchKeys.All[i];
+            if (TryUsePrefetch(request, category, out var value, out var sent))
             {
-                plans.Add(new(category, value.Resource, value.State == PrefetchState.NoData, null));
+                plans[i] = new(category, value.Resource, value.State == PrefetchState.NoData, null);
                 continue;
             }
 
-            var query = templates.TryGetValue(key, out var template) ? Expand(template, request.Context) : null;
-            plans.Add(new(category, null, false, query) { PrefetchFailed = request.Prefetch.ContainsKey(key) });
+            var query = templates.TryGetValue(PrefetchKeys.KeyOf(category), out var template) ? Expand(template, request.Context) : null;
+            plans[i] = new(category, null, false, query) { PrefetchFailed = sent };
         }
 
         return plans;
+    }
+
+    /// <summary>
+    /// The category's prefetched value when it can be used (a resource, or null for no data); false when it must be
+    /// fetched, <paramref name="sent"/> saying whether the key was sent at all (unreadable, or an error outcome).
+    /// </summary>
+    internal static bool TryUsePrefetch(HookRequest request, DataCategory category, out PrefetchValue value, out bool sent)
+    {
+        sent = request.Prefetch.TryGetValue(PrefetchKeys.KeyOf(category), out value);
+        return sent && value.State != PrefetchState.Failed && !ContainsOperationOutcome(value.Resource);
     }
 
     /// <summary>Fills <c>{{context.x}}</c> tokens (URL-escaped); null when a token has no value.</summary>
@@ -85,10 +95,23 @@ public static class PrefetchPlanner
         {
             foreach (var entry in bundle.Entry ?? [])
             {
-                if (entry.Resource is OperationOutcome outcome && outcome.Issue?.Any(i => i.Severity is "error" or "fatal") == true)
+                if (entry.Resource is OperationOutcome outcome && IsError(outcome))
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsError(OperationOutcome outcome)
+    {
+        foreach (var issue in outcome.Issue ?? [])
+        {
+            if (issue.Severity is "error" or "fatal")
+            {
+                return true;
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -18,20 +17,22 @@ namespace CrampCds.Core.Fhir;
 /// </remarks>
 internal static class FhirTokenReader
 {
-    // Values shared by most resources, returned as one instance each (see Known).
-    private static readonly (byte[] Utf8, string Text)[] KnownValues =
+    // Values shared by most resources (code systems, statuses, the codes of the HL7 systems named here, units, bundle
+    // types), returned as one instance each (see Known).
+    private static readonly KnownStrings KnownValues = new(
     [
-        .. new[]
-        {
-            CodeSystems.Loinc, CodeSystems.Snomed, CodeSystems.RxNorm, CodeSystems.Ucum,
-            CodeSystems.Icd10Cm, "http://terminology.hl7.org/CodeSystem/condition-clinical",
-            "http://terminology.hl7.org/CodeSystem/condition-ver-status", "http://terminology.hl7.org/CodeSystem/observation-category",
-            "http://terminology.hl7.org/CodeSystem/condition-category", "http://terminology.hl7.org/CodeSystem/medicationrequest-category",
-            "active", "final", "draft", "completed", "stopped", "amended", "preliminary", "corrected", "cancelled", "on-hold",
-            "entered-in-error", "unknown", "resolved", "inactive", "confirmed", "order", "plan", "proposal", "male", "female",
-            "mg", "mmol/L", "mEq/L", "mg/dL", "umol/L", "mL/min/{1.73_m2}", "mL/min/1.73m2", "kg", "d", "h", "wk", "{pill}", "{tbl}",
-        }.Select(text => (Encoding.UTF8.GetBytes(text), text)),
-    ];
+        CodeSystems.Loinc, CodeSystems.Snomed, CodeSystems.RxNorm, CodeSystems.Ucum,
+        CodeSystems.Icd10Cm, "http://terminology.hl7.org/CodeSystem/condition-clinical",
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "http://terminology.hl7.org/CodeSystem/observation-category",
+        "http://terminology.hl7.org/CodeSystem/condition-category", "http://terminology.hl7.org/CodeSystem/medicationrequest-category",
+        "active", "final", "draft", "completed", "stopped", "amended", "preliminary", "corrected", "cancelled", "on-hold",
+        "entered-in-error", "unknown", "resolved", "inactive", "confirmed", "order", "plan", "proposal", "male", "female",
+        "recurrence", "relapse", "remission", "unconfirmed", "provisional", "differential", "refuted",
+        "laboratory", "vital-signs", "social-history", "survey", "exam", "problem-list-item", "encounter-diagnosis",
+        "inpatient", "outpatient", "community", "discharge",
+        "mg", "mmol/L", "mEq/L", "mg/dL", "umol/L", "mL/min/{1.73_m2}", "mL/min/1.73m2", "kg", "d", "h", "wk", "{pill}", "{tbl}",
+        "searchset", "collection", "transaction", "batch", "history", "self", "next", "official", "usual",
+    ]);
 
     private delegate T ItemReader<out T>(ref Utf8JsonReader r);
 
@@ -589,7 +590,7 @@ internal static class FhirTokenReader
                 entry = List(ref r, (options, entrySpans), ReadEntry);
             }
             else if (name.SequenceEqual("id"u8)) id = String(ref r);
-            else if (name.SequenceEqual("type"u8)) type = String(ref r);
+            else if (name.SequenceEqual("type"u8)) type = Known(ref r);
             else if (name.SequenceEqual("total"u8)) total = Int32(ref r);
             else if (name.SequenceEqual("link"u8)) link = List(ref r, ReadLink);
             else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
@@ -629,7 +630,7 @@ internal static class FhirTokenReader
         string? relation = null, url = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("relation"u8)) relation = String(ref r);
+            if (name.SequenceEqual("relation"u8)) relation = Known(ref r);
             else if (name.SequenceEqual("url"u8)) url = String(ref r);
             else r.Skip();
         }
@@ -679,7 +680,7 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("system"u8)) system = Known(ref r);
-            else if (name.SequenceEqual("code"u8)) code = String(ref r);
+            else if (name.SequenceEqual("code"u8)) code = Known(ref r);
             else if (name.SequenceEqual("display"u8)) display = String(ref r);
             else if (name.SequenceEqual("version"u8)) version = String(ref r);
             else r.Skip();
@@ -710,7 +711,7 @@ internal static class FhirTokenReader
         {
             if (name.SequenceEqual("family"u8)) family = String(ref r);
             else if (name.SequenceEqual("given"u8)) given = List(ref r, RequiredString);
-            else if (name.SequenceEqual("use"u8)) use = String(ref r);
+            else if (name.SequenceEqual("use"u8)) use = Known(ref r);
             else if (name.SequenceEqual("text"u8)) text = String(ref r);
             else r.Skip();
         }
@@ -958,25 +959,16 @@ internal static class FhirTokenReader
                     return [first];
                 }
 
-                var buffer = ArrayPool<T>.Shared.Rent(8);
-                buffer[0] = first;
-                var count = 1;
+                var buffer = new PooledList<T>(8);
+                buffer.Add(first);
                 do
                 {
-                    if (count == buffer.Length)
-                    {
-                        var larger = ArrayPool<T>.Shared.Rent(count * 2);
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<T>.Shared.Return(buffer, clearArray: true);
-                        buffer = larger;
-                    }
-
-                    buffer[count++] = ReadItem(ref r, state, readItem);
+                    buffer.Add(ReadItem(ref r, state, readItem));
                 }
                 while (NextItem(ref r));
 
-                var items = buffer.AsSpan(0, count).ToArray();
-                ArrayPool<T>.Shared.Return(buffer, clearArray: true);
+                var items = buffer.Items.ToArray();
+                buffer.Return();
                 return items;
             default:
                 return [ReadItem(ref r, state, readItem)];
@@ -1012,19 +1004,7 @@ internal static class FhirTokenReader
     /// </summary>
     private static string? Known(ref Utf8JsonReader r)
     {
-        if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped)
-        {
-            var raw = r.ValueSpan;
-            foreach (var (utf8, text) in KnownValues)
-            {
-                if (raw.SequenceEqual(utf8))
-                {
-                    return text;
-                }
-            }
-        }
-
-        return String(ref r);
+        return r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && KnownValues.Find(r.ValueSpan) is { } known ? known : String(ref r);
     }
 
     /// <summary>A string where the item is not null (list items; nulls were dropped before).</summary>

@@ -27,14 +27,16 @@ public static class DraftOrders
             return request.Context.DraftOrders;
         }
 
-        var judged = new List<Resource>(request.Context.Selections.Count);
-        foreach (var draft in request.Context.DraftOrders)
+        // Indexed, not foreach: enumerating through the interfaces would allocate.
+        var (drafts, selections) = (request.Context.DraftOrders, request.Context.Selections);
+        var judged = new List<Resource>(selections.Count);
+        for (var d = 0; d < drafts.Count; d++)
         {
-            foreach (var selection in request.Context.Selections)
+            for (var s = 0; s < selections.Count; s++)
             {
-                if (Matches(draft, selection))
+                if (Matches(drafts[d], selections[s]))
                 {
-                    judged.Add(draft);
+                    judged.Add(drafts[d]);
                     break;
                 }
             }
@@ -46,6 +48,18 @@ public static class DraftOrders
     /// <summary>A medication draft that names a medication yet (the sandbox fires on an empty order form).</summary>
     public static bool HasMedication(MedicationRequest draft) =>
         draft.MedicationReference?.Reference is { Length: > 0 }
-        || draft.MedicationCodeableConcept is { } concept
-            && (concept.Coding?.Any(c => !string.IsNullOrWhiteSpace(c.Code)) == true || !string.IsNullOrWhiteSpace(concept.Text));
+        || draft.MedicationCodeableConcept is { } concept && (HasCode(concept.Coding) || !string.IsNullOrWhiteSpace(concept.Text));
+
+    private static bool HasCode(Coding[]? codings)
+    {
+        foreach (var coding in codings ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(coding.Code))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Hooks;
@@ -27,6 +28,9 @@ public sealed record HookRequestParseResult(HookRequest? Request, IReadOnlyList<
 public static class HookRequestParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    // The keys the services ask for: a key sent is the shared constant, not a new string per request.
+    private static readonly KnownStrings PrefetchKeyNames = new([.. PrefetchKeys.All.Select(PrefetchKeys.KeyOf)]);
 
     public static HookRequestParseResult Parse(ReadOnlyMemory<byte> body, string expectedHook) => Parse(body, expectedHook, FhirReadOptions.Full);
 
@@ -57,9 +61,10 @@ public static class HookRequestParser
                 return Fail("body", "must be a JSON object");
             }
 
-            var fields = ReadRoot(ref reader, body.Span, expectedHook, readOptions);
+            var fields = default(RootFields);
+            ReadRoot(ref reader, body.Span, expectedHook, readOptions, ref fields);
             reader.Read();
-            return Check(fields, body, expectedHook);
+            return Check(in fields, body, expectedHook);
         }
         catch (JsonException ex)
         {
@@ -80,7 +85,8 @@ public static class HookRequestParser
         public bool IsAbsentOrNull => Token is JsonTokenType.None or JsonTokenType.Null;
     }
 
-    private sealed class RootFields
+    // The fields as they come, gathered in structs filled in place: scratch that is not worth an object per request.
+    private struct RootFields
     {
         public Field Hook;
         public Field HookInstance;
@@ -92,34 +98,38 @@ public static class HookRequestParser
         public Field Subject;
         public Field Patient;
         public JsonTokenType Context;
-        public ContextFields? ContextFields;
+
+        /// <summary>Read when <see cref="Context"/> is an object.</summary>
+        public ContextFields ContextFields;
+
         public JsonTokenType Prefetch;
-        public Dictionary<string, PrefetchValue>? PrefetchValues;
+        public IReadOnlyDictionary<string, PrefetchValue>? PrefetchValues;
     }
 
-    private sealed class ContextFields
+    private struct ContextFields
     {
         public Field PatientId;
         public Field UserId;
         public Field EncounterId;
-        public Dictionary<string, string> Tokens { get; } = new(4, StringComparer.Ordinal);
+        public IReadOnlyDictionary<string, string>? Tokens;
         public JsonTokenType DraftOrders;
         public Resource? DraftResource;
         public string? DraftError;
-        public List<System.Range> DraftSpans { get; } = [];
+        public List<System.Range>? DraftSpans;
         public JsonTokenType Selections;
-        public List<Field> SelectionItems { get; } = [];
+
+        /// <summary>The selections array's items, null for one that is not a string.</summary>
+        public string?[]? SelectionItems;
     }
 
-    private static RootFields ReadRoot(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook, FhirReadOptions readOptions)
+    private static void ReadRoot(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook, FhirReadOptions readOptions, ref RootFields fields)
     {
-        var fields = new RootFields();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            if (r.ValueTextEquals("hook"u8)) fields.Hook = ReadField(ref r);
+            if (r.ValueTextEquals("hook"u8)) fields.Hook = ReadField(ref r, hook);
             else if (r.ValueTextEquals("hookInstance"u8)) fields.HookInstance = ReadField(ref r);
             else if (r.ValueTextEquals("fhirServer"u8)) fields.FhirServer = ReadField(ref r);
-            else if (r.ValueTextEquals("fhirAuthorization"u8)) ReadAuthorization(ref r, fields);
+            else if (r.ValueTextEquals("fhirAuthorization"u8)) ReadAuthorization(ref r, ref fields);
             else if (r.ValueTextEquals("context"u8))
             {
                 r.Read();
@@ -130,7 +140,9 @@ public static class HookRequestParser
             {
                 r.Read();
                 fields.Prefetch = r.TokenType;
-                fields.PrefetchValues = r.TokenType == JsonTokenType.StartObject ? ReadPrefetch(ref r, body, readOptions) : SkipValue<Dictionary<string, PrefetchValue>>(ref r);
+                fields.PrefetchValues = r.TokenType == JsonTokenType.StartObject
+                    ? ReadPrefetch(ref r, body, readOptions)
+                    : SkipValue<IReadOnlyDictionary<string, PrefetchValue>>(ref r);
             }
             else
             {
@@ -138,27 +150,29 @@ public static class HookRequestParser
                 r.Skip();
             }
         }
-
-        return fields;
     }
 
-    /// <summary>Moves from a property name to its value and keeps the value's kind and, for a string, its text.</summary>
-    private static Field ReadField(ref Utf8JsonReader r)
+    /// <summary>
+    /// Moves from a property name to its value and keeps the value's kind and, for a string, its text: the
+    /// <paramref name="expected"/> instance itself when the text is that (the hook's name), else a new string.
+    /// </summary>
+    private static Field ReadField(ref Utf8JsonReader r, string? expected = null)
     {
         r.Read();
-        var field = new Field(r.TokenType, r.TokenType == JsonTokenType.String ? r.GetString() : null);
+        var field = new Field(
+            r.TokenType,
+            r.TokenType != JsonTokenType.String ? null : expected is not null && r.ValueTextEquals(expected) ? expected : r.GetString());
         r.Skip();
         return field;
     }
 
     private static T? SkipValue<T>(ref Utf8JsonReader r)
-        where T : class
     {
         r.Skip();
-        return null;
+        return default;
     }
 
-    private static void ReadAuthorization(ref Utf8JsonReader r, RootFields fields)
+    private static void ReadAuthorization(ref Utf8JsonReader r, ref RootFields fields)
     {
         r.Read();
         fields.Authorization = r.TokenType;
@@ -188,7 +202,8 @@ public static class HookRequestParser
 
     private static ContextFields ReadContext(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook)
     {
-        var context = new ContextFields();
+        var context = default(ContextFields);
+        var tokens = new PooledList<KeyValuePair<string, string>>(8);
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             // The usual names are shared strings; others (prefetch tokens may name any) are read only for a primitive value.
@@ -227,19 +242,19 @@ public static class HookRequestParser
             {
                 case JsonTokenType.String:
                     var text = r.GetString()!;
-                    context.Tokens[name] = text;
-                    Assign(context, name, new Field(JsonTokenType.String, text));
+                    tokens.Add(new(name, text));
+                    Assign(ref context, name, new Field(JsonTokenType.String, text));
                     break;
                 case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                    context.Tokens[name] = Encoding.UTF8.GetString(r.ValueSpan);
-                    Assign(context, name, new Field(r.TokenType, null));
+                    tokens.Add(new(name, Encoding.UTF8.GetString(r.ValueSpan)));
+                    Assign(ref context, name, new Field(r.TokenType, null));
                     break;
                 default:
-                    if (name == "draftOrders" && HookNames.IsOrderHook(hook)) ReadDraftOrders(ref r, body, context);
-                    else if (name == "selections" && hook == HookNames.OrderSelect) ReadSelections(ref r, context);
+                    if (name == "draftOrders" && HookNames.IsOrderHook(hook)) ReadDraftOrders(ref r, body, ref context);
+                    else if (name == "selections" && hook == HookNames.OrderSelect) ReadSelections(ref r, ref context);
                     else
                     {
-                        Assign(context, name, new Field(r.TokenType, null));
+                        Assign(ref context, name, new Field(r.TokenType, null));
                         r.Skip();
                     }
 
@@ -247,10 +262,12 @@ public static class HookRequestParser
             }
         }
 
+        context.Tokens = SmallMap<string>.Create(tokens.Items);
+        tokens.Return();
         return context;
     }
 
-    private static void Assign(ContextFields context, string name, Field field)
+    private static void Assign(ref ContextFields context, string name, Field field)
     {
         switch (name)
         {
@@ -275,53 +292,74 @@ public static class HookRequestParser
     }
 
     /// <summary>The draft Bundle, read where it stands, and the byte range of each entry's resource in the body.</summary>
-    private static void ReadDraftOrders(ref Utf8JsonReader r, ReadOnlySpan<byte> body, ContextFields context)
+    private static void ReadDraftOrders(ref Utf8JsonReader r, ReadOnlySpan<byte> body, ref ContextFields context)
     {
         context.DraftOrders = r.TokenType;
         context.DraftResource = null;
         context.DraftError = null;
-        context.DraftSpans.Clear();
+        context.DraftSpans = null;
         if (r.TokenType == JsonTokenType.Null)
         {
             return;
         }
 
+        context.DraftSpans = [];
         context.DraftResource = FhirJson.TryReadElement(ref r, body, FhirReadOptions.Full, out context.DraftError, context.DraftSpans);
     }
 
-    private static void ReadSelections(ref Utf8JsonReader r, ContextFields context)
+    private static void ReadSelections(ref Utf8JsonReader r, ref ContextFields context)
     {
         context.Selections = r.TokenType;
-        context.SelectionItems.Clear();
+        context.SelectionItems = null;
         if (r.TokenType != JsonTokenType.StartArray)
         {
             r.Skip();
             return;
         }
 
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        // Counted ahead on a copy of the reader (the array is short), so the items go straight into an array of their size.
+        var items = new string?[CountItems(r)];
+        for (var i = 0; i < items.Length; i++)
         {
-            context.SelectionItems.Add(new Field(r.TokenType, r.TokenType == JsonTokenType.String ? r.GetString() : null));
+            r.Read();
+            items[i] = r.TokenType == JsonTokenType.String ? r.GetString() : null;
             r.Skip();
         }
+
+        r.Read();
+        context.SelectionItems = items;
     }
 
-    private static Dictionary<string, PrefetchValue> ReadPrefetch(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
+    private static int CountItems(Utf8JsonReader array)
     {
-        var prefetch = new Dictionary<string, PrefetchValue>(8, StringComparer.Ordinal);
+        var count = 0;
+        while (array.Read() && array.TokenType != JsonTokenType.EndArray)
+        {
+            array.Skip();
+            count++;
+        }
+
+        return count;
+    }
+
+    private static IReadOnlyDictionary<string, PrefetchValue> ReadPrefetch(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
+    {
+        var prefetch = new PooledList<KeyValuePair<string, PrefetchValue>>(8);
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            var key = r.GetString()!;
+            var key = (r.ValueIsEscaped ? null : PrefetchKeyNames.Find(r.ValueSpan)) ?? r.GetString()!;
             r.Read();
-            prefetch[key] = r.TokenType switch
+            prefetch.Add(new(key, r.TokenType switch
             {
                 JsonTokenType.Null => new(PrefetchState.NoData, null),
                 JsonTokenType.StartObject => ReadPrefetchResource(ref r, body, readOptions),
                 _ => SkipFailed(ref r),
-            };
+            }));
         }
 
-        return prefetch;
+        var values = SmallMap<PrefetchValue>.Create(prefetch.Items);
+        prefetch.Return();
+        return values;
     }
 
     private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions) =>
@@ -341,7 +379,7 @@ public static class HookRequestParser
 
     // ---- checking: in a fixed order ---------------------------------------------------------------------------------
 
-    private static HookRequestParseResult Check(RootFields fields, ReadOnlyMemory<byte> body, string expectedHook)
+    private static HookRequestParseResult Check(in RootFields fields, ReadOnlyMemory<byte> body, string expectedHook)
     {
         var errors = new List<RequestError>();
         var hook = RequiredString(fields.Hook, "hook", errors);
@@ -352,7 +390,7 @@ public static class HookRequestParser
 
         var hookInstance = RequiredString(fields.HookInstance, "hookInstance", errors);
         var fhirServer = CheckFhirServer(fields.FhirServer, errors);
-        var authorization = CheckAuthorization(fields, errors);
+        var authorization = CheckAuthorization(in fields, errors);
         if (authorization is not null && fhirServer is null && fields.FhirServer.Token == JsonTokenType.None)
         {
             errors.Add(new("fhirServer", "is required when fhirAuthorization is given"));
@@ -363,13 +401,13 @@ public static class HookRequestParser
         {
             errors.Add(new("context", "is required"));
         }
-        else if (fields.ContextFields is null)
+        else if (fields.Context != JsonTokenType.StartObject)
         {
             errors.Add(new("context", "must be an object"));
         }
         else
         {
-            context = CheckContext(fields.ContextFields, body, expectedHook, errors);
+            context = CheckContext(in fields.ContextFields, body, expectedHook, errors);
         }
 
         if (fields.Prefetch is not (JsonTokenType.None or JsonTokenType.Null or JsonTokenType.StartObject))
@@ -393,7 +431,7 @@ public static class HookRequestParser
         }, errors);
     }
 
-    private static HookContext? CheckContext(ContextFields fields, ReadOnlyMemory<byte> body, string hook, List<RequestError> errors)
+    private static HookContext? CheckContext(in ContextFields fields, ReadOnlyMemory<byte> body, string hook, List<RequestError> errors)
     {
         var patientId = RequiredString(fields.PatientId, "context.patientId", errors);
         if (patientId is not null && !FhirId.IsValid(patientId))
@@ -404,13 +442,13 @@ public static class HookRequestParser
 
         IReadOnlyList<Resource> drafts = [];
         IReadOnlyList<string> selections = [];
-        var draftJson = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, ReadOnlyMemory<byte>> draftJson = FrozenDictionary<string, ReadOnlyMemory<byte>>.Empty;
         if (HookNames.IsOrderHook(hook))
         {
-            drafts = CheckDraftOrders(fields, body, draftJson, errors) ?? [];
+            drafts = CheckDraftOrders(in fields, body, ref draftJson, errors) ?? [];
             if (hook == HookNames.OrderSelect)
             {
-                selections = CheckSelections(fields, drafts, errors);
+                selections = CheckSelections(in fields, drafts, errors);
             }
         }
 
@@ -424,7 +462,7 @@ public static class HookRequestParser
                 DraftOrders = drafts,
                 DraftJson = draftJson,
                 Selections = selections,
-                TokenValues = fields.Tokens,
+                TokenValues = fields.Tokens ?? FrozenDictionary<string, string>.Empty,
             };
     }
 
@@ -432,8 +470,8 @@ public static class HookRequestParser
     /// The draft orders, and each one's JSON (by "Type/id") as a slice of the body, not a copy: the entries' ranges were
     /// noted as the Bundle was read.
     /// </summary>
-    private static List<Resource>? CheckDraftOrders(
-        ContextFields fields, ReadOnlyMemory<byte> body, Dictionary<string, ReadOnlyMemory<byte>> draftJson, List<RequestError> errors)
+    private static Resource[]? CheckDraftOrders(
+        in ContextFields fields, ReadOnlyMemory<byte> body, ref IReadOnlyDictionary<string, ReadOnlyMemory<byte>> draftJson, List<RequestError> errors)
     {
         if (fields.DraftOrders is JsonTokenType.None or JsonTokenType.Null)
         {
@@ -454,65 +492,85 @@ public static class HookRequestParser
         }
 
         // The reader noted a range for each entry that has a resource, in order.
-        var entries = bundle.Entry ?? [];
-        var drafts = new List<Resource>(entries.Length);
-        foreach (var entry in entries)
+        var spans = fields.DraftSpans!;
+        var drafts = new Resource[spans.Count];
+        var json = new PooledList<KeyValuePair<string, ReadOnlyMemory<byte>>>(drafts.Length);
+        var count = 0;
+        foreach (var entry in bundle.Entry ?? [])
         {
             if (entry.Resource is not { } draft)
             {
                 continue;
             }
 
-            var (offset, length) = fields.DraftSpans[drafts.Count].GetOffsetAndLength(body.Length);
-            drafts.Add(draft);
+            var (offset, length) = spans[count].GetOffsetAndLength(body.Length);
+            drafts[count++] = draft;
             if (draft.Id is not null)
             {
-                draftJson[$"{draft.TypeName}/{draft.Id}"] = body.Slice(offset, length);
+                json.Add(new(DraftKey(draft, fields.SelectionItems), body.Slice(offset, length)));
             }
         }
 
+        draftJson = SmallMap<ReadOnlyMemory<byte>>.Create(json.Items);
+        json.Return();
         return drafts;
     }
 
-    private static List<string> CheckSelections(ContextFields fields, IReadOnlyList<Resource> drafts, List<RequestError> errors)
+    /// <summary>"Type/id": the very string of a selection that names the draft (order-select names them so), else a new one.</summary>
+    private static string DraftKey(Resource draft, string?[]? selections)
     {
-        var selections = new List<string>(fields.SelectionItems.Count);
+        foreach (var selection in selections ?? [])
+        {
+            // Matching, it reads "Type/id" exactly.
+            if (selection is not null && DraftOrders.Matches(draft, selection))
+            {
+                return selection;
+            }
+        }
+
+        return $"{draft.TypeName}/{draft.Id}";
+    }
+
+    private static string[] CheckSelections(in ContextFields fields, IReadOnlyList<Resource> drafts, List<RequestError> errors)
+    {
         if (fields.Selections is JsonTokenType.None or JsonTokenType.Null)
         {
             errors.Add(new("context.selections", "is required for order-select"));
-            return selections;
+            return [];
         }
 
         if (fields.Selections != JsonTokenType.StartArray)
         {
             errors.Add(new("context.selections", "must be an array of \"ResourceType/id\" references"));
-            return selections;
+            return [];
         }
 
-        for (var i = 0; i < fields.SelectionItems.Count; i++)
+        var items = fields.SelectionItems!;
+        var valid = true;
+        for (var i = 0; i < items.Length; i++)
         {
-            if (fields.SelectionItems[i].Text is not { } reference)
+            if (items[i] is not { } reference)
             {
                 errors.Add(new($"context.selections[{i}]", "must be a string"));
+                valid = false;
             }
             else if (!NamesADraft(drafts, reference))
             {
                 errors.Add(new($"context.selections[{i}]", $"'{Truncate(reference)}' does not refer to an entry in context.draftOrders"));
-            }
-            else
-            {
-                selections.Add(reference);
+                valid = false;
             }
         }
 
-        return selections;
+        // The items as read are the selections when every one is a string naming a draft (else the request is refused).
+        return valid ? items! as string[] : [];
     }
 
     private static bool NamesADraft(IReadOnlyList<Resource> drafts, string reference)
     {
-        foreach (var draft in drafts)
+        // Indexed, not foreach: enumerating through the interface would allocate.
+        for (var i = 0; i < drafts.Count; i++)
         {
-            if (DraftOrders.Matches(draft, reference))
+            if (DraftOrders.Matches(drafts[i], reference))
             {
                 return true;
             }
@@ -537,7 +595,7 @@ public static class HookRequestParser
         return null;
     }
 
-    private static FhirAuthorization? CheckAuthorization(RootFields fields, List<RequestError> errors)
+    private static FhirAuthorization? CheckAuthorization(in RootFields fields, List<RequestError> errors)
     {
         if (fields.Authorization is JsonTokenType.None or JsonTokenType.Null)
         {

@@ -318,4 +318,86 @@ public class HookRequestParserTests
         context.UserId.Should().Be("Practitioner/1");
         context.TokenValues["patientId"].Should().Be("p1");
     }
+
+    [Fact]
+    public void A_duplicated_prefetch_key_keeps_its_last_value()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"},"prefetch":{"patient":null,"labs":null,"patient":{"resourceType":"Patient","id":"p2"}}}""";
+
+        var prefetch = Requests.Parse(json, HookNames.PatientView).Prefetch;
+
+        prefetch.Should().HaveCount(2);
+        prefetch.Keys.Should().Equal("patient", "labs");
+        ((Patient)prefetch["patient"].Resource!).Id.Should().Be("p2");
+    }
+
+    [Fact]
+    public void Prefetch_keys_written_with_escapes_or_unknown_to_the_services_are_found_as_sent()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"},"prefetch":{"\u006cabs":null,"labsX":null,"lab":null}}""";
+
+        var prefetch = Requests.Parse(json, HookNames.PatientView).Prefetch;
+
+        prefetch.Keys.Should().Equal("labs", "labsX", "lab");
+        prefetch.Should().ContainKey("labs").And.NotContainKey("patient");
+    }
+
+    [Fact]
+    public void A_prefetch_of_many_keys_finds_each_one()
+    {
+        var keys = Enumerable.Range(0, 20).Select(i => $"key{i}").ToArray();
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1"},"prefetch":{KEYS,"key3":{"resourceType":"Patient","id":"p1"}}}"""
+            .Replace("KEYS", string.Join(",", keys.Select(k => $"\"{k}\":null")), StringComparison.Ordinal);
+
+        var prefetch = Requests.Parse(json, HookNames.PatientView).Prefetch;
+
+        prefetch.Keys.Should().Equal(keys, "a key given twice keeps its first place");
+        prefetch.Should().OnlyContain(p => p.Value.State == (p.Key == "key3" ? PrefetchState.Present : PrefetchState.NoData));
+        prefetch.TryGetValue("key20", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_duplicated_context_field_keeps_its_last_value_for_the_context_and_its_tokens()
+    {
+        var json = """{"hook":"patient-view","hookInstance":"1","context":{"patientId":"p1","userId":"u1","patientId":"p2","n":1,"n":true}}""";
+
+        var context = Requests.Parse(json, HookNames.PatientView).Context;
+
+        context.PatientId.Should().Be("p2");
+        context.TokenValues.Should().Equal(new Dictionary<string, string> { ["patientId"] = "p2", ["userId"] = "u1", ["n"] = "true" });
+    }
+
+    [Fact]
+    public void Selections_keep_their_order_and_a_non_string_one_is_refused_naming_its_index()
+    {
+        var drafts = new[] { Requests.CodedDraft("q1", Requests.QuinineCoding), Requests.CodedDraft("b1", Requests.BaclofenCoding) };
+        var json = Requests.OrderHook(HookNames.OrderSelect, drafts, ["MedicationRequest/b1", "MedicationRequest/q1"]);
+
+        var context = Requests.Parse(json, HookNames.OrderSelect).Context;
+
+        context.Selections.Should().Equal("MedicationRequest/b1", "MedicationRequest/q1");
+        context.DraftJson.Keys.Should().Equal("MedicationRequest/q1", "MedicationRequest/b1");
+        Requests.Errors(json.Replace("\"MedicationRequest/q1\"]", "{\"a\":[1]},null]", StringComparison.Ordinal), HookNames.OrderSelect)
+            .Select(e => e.Field).Should().Equal("context.selections[1]", "context.selections[2]");
+    }
+
+    [Fact]
+    public void A_duplicated_selections_array_keeps_its_last_value()
+    {
+        var json = Requests.OrderHook(HookNames.OrderSelect, [Requests.CodedDraft("q1", Requests.QuinineCoding)], ["MedicationRequest/other"])
+            .Replace("\"selections\":", "\"selections\":[\"MedicationRequest/q1\"],\"selections\":", StringComparison.Ordinal);
+        var last = json.Replace("\"selections\":[\"MedicationRequest/q1\"],\"selections\":[\"MedicationRequest/other\"]", "\"selections\":[\"MedicationRequest/other\"],\"selections\":[\"MedicationRequest/q1\"]", StringComparison.Ordinal);
+
+        Requests.Errors(json, HookNames.OrderSelect).Should().ContainSingle().Which.Field.Should().Be("context.selections[0]");
+        Requests.Parse(last, HookNames.OrderSelect).Context.Selections.Should().Equal("MedicationRequest/q1");
+    }
+
+    [Fact]
+    public void An_empty_draft_bundle_has_no_drafts_and_no_draft_json()
+    {
+        var context = Requests.Parse(Requests.OrderHook(HookNames.OrderSign, []), HookNames.OrderSign).Context;
+
+        context.DraftOrders.Should().BeEmpty();
+        context.DraftJson.Should().BeEmpty();
+    }
 }
