@@ -46,13 +46,7 @@ public static class CardsJson
     public static void Write(Utf8JsonWriter writer, IReadOnlyList<Card> cards)
     {
         writer.WriteStartObject();
-        writer.WriteStartArray(CardsName);
-        for (var i = 0; i < cards.Count; i++)
-        {
-            WriteCard(writer, cards[i]);
-        }
-
-        writer.WriteEndArray();
+        WriteArray(writer, CardsName, cards, WriteCard);
         writer.WriteEndObject();
     }
 
@@ -95,13 +89,7 @@ public static class CardsJson
         WriteMember(writer, SourceName, card.Source, fragments?.Source, CardsJsonContext.Default.CardSource);
         if (card.Suggestions is { } suggestions)
         {
-            writer.WriteStartArray(SuggestionsName);
-            for (var i = 0; i < suggestions.Count; i++)
-            {
-                WriteSuggestion(writer, suggestions[i]);
-            }
-
-            writer.WriteEndArray();
+            WriteArray(writer, SuggestionsName, suggestions, WriteSuggestion);
         }
 
         if (card.SelectionBehavior is { } selectionBehavior)
@@ -146,31 +134,41 @@ public static class CardsJson
 
         if (suggestion.Actions is { } actions)
         {
-            writer.WriteStartArray(ActionsName);
-            for (var i = 0; i < actions.Count; i++)
-            {
-                var action = actions[i];
-                writer.WriteStartObject();
-                writer.WriteString(TypeName, action.Type);
-                writer.WriteString(DescriptionName, action.Description);
-                if (action.ResourceId is { } resourceId)
-                {
-                    writer.WriteString(ResourceIdName, resourceId);
-                }
-
-                if (action.Resource is { } resource)
-                {
-                    writer.WritePropertyName(ResourceName);
-                    resource.WriteTo(writer);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            WriteArray(writer, ActionsName, actions, WriteAction);
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void WriteAction(Utf8JsonWriter writer, SuggestionAction action)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(TypeName, action.Type);
+        writer.WriteString(DescriptionName, action.Description);
+        if (action.ResourceId is { } resourceId)
+        {
+            writer.WriteString(ResourceIdName, resourceId);
+        }
+
+        if (action.Resource is { } resource)
+        {
+            writer.WritePropertyName(ResourceName);
+            resource.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    // Static method groups: the compiler caches their delegates, so writing an array allocates nothing.
+    private static void WriteArray<T>(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        writer.WriteStartArray(name);
+        for (var i = 0; i < items.Count; i++)
+        {
+            write(writer, items[i]);
+        }
+
+        writer.WriteEndArray();
     }
 }
 

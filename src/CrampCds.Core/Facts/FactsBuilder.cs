@@ -33,7 +33,8 @@ public static class FactsBuilder
 
             var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: false)!;
             drafts.Add(fact);
-            if (IsJudged(request, order))
+            // As HookEvaluator.JudgedMedicationOrders: only an order hook judges drafts.
+            if (HookNames.IsOrderHook(request.Hook) && DraftOrders.IsJudged(request, order))
             {
                 judged.Add(fact);
             }
@@ -91,31 +92,6 @@ public static class FactsBuilder
             Dialysis = Has(data, conditions, ConceptIds.Dialysis),
             Malaria = Has(data, conditions, ConceptIds.Malaria),
         };
-    }
-
-    /// <summary>The drafts an order hook judges: the selections for order-select, every draft for order-sign (see <see cref="DraftOrders.Judged"/>).</summary>
-    private static bool IsJudged(HookRequest request, MedicationRequest order)
-    {
-        if (!HookNames.IsOrderHook(request.Hook))
-        {
-            return false;
-        }
-
-        if (request.Hook != HookNames.OrderSelect)
-        {
-            return true;
-        }
-
-        var selections = request.Context.Selections;
-        for (var i = 0; i < selections.Count; i++)
-        {
-            if (DraftOrders.Matches(order, selections[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool Has(PatientData data, ConditionTerminology conditions, string conceptId)

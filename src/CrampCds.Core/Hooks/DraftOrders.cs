@@ -27,22 +27,38 @@ public static class DraftOrders
             return request.Context.DraftOrders;
         }
 
-        // Indexed, not foreach: enumerating through the interfaces would allocate.
-        var (drafts, selections) = (request.Context.DraftOrders, request.Context.Selections);
-        var judged = new List<Resource>(selections.Count);
+        // Indexed, not foreach: enumerating through the interface would allocate.
+        var drafts = request.Context.DraftOrders;
+        var judged = new List<Resource>(request.Context.Selections.Count);
         for (var d = 0; d < drafts.Count; d++)
         {
-            for (var s = 0; s < selections.Count; s++)
+            if (IsJudged(request, drafts[d]))
             {
-                if (Matches(drafts[d], selections[s]))
-                {
-                    judged.Add(drafts[d]);
-                    break;
-                }
+                judged.Add(drafts[d]);
             }
         }
 
         return judged;
+    }
+
+    /// <summary>Whether <see cref="Judged"/> holds <paramref name="draft"/>: a selection names it, or the hook is not order-select.</summary>
+    public static bool IsJudged(HookRequest request, Resource draft)
+    {
+        if (request.Hook != HookNames.OrderSelect)
+        {
+            return true;
+        }
+
+        var selections = request.Context.Selections;
+        for (var s = 0; s < selections.Count; s++)
+        {
+            if (Matches(draft, selections[s]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A medication draft that names a medication yet (the sandbox fires on an empty order form).</summary>

@@ -168,11 +168,9 @@ public sealed class HookEvaluator
         return new Finding
         {
             RuleId = CardCatalog.DataUnavailableId,
-            Values = new Dictionary<string, string>
-            {
-                ["missing"] = string.Join("; ", missing),
-                ["checks"] = affected.Count > 0 ? string.Join("; ", affected) : Label(labels, "checks.none"),
-            },
+            Values = RuleSupport.Values(
+                ("missing", string.Join("; ", missing)),
+                ("checks", affected.Count > 0 ? string.Join("; ", affected) : Label(labels, "checks.none"))),
         };
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
 using CrampCds.Core.Hooks;
@@ -40,7 +39,17 @@ internal static class RuleSupport
         return false;
     }
 
-    public static PlaceholderDictionary Values(params (string Key, string Value)[] values) => new(values);
+    /// <summary>A finding's values for its wording (two to six: a scanned array, see <see cref="SmallMap{TValue}"/>).</summary>
+    public static IReadOnlyDictionary<string, string> Values(params ReadOnlySpan<(string Key, string Value)> values)
+    {
+        var items = new KeyValuePair<string, string>[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            items[i] = new(values[i].Key, values[i].Value);
+        }
+
+        return SmallMap<string>.Distinct(items);
+    }
 
     /// <summary>"potassium 3.4 mmol/L (2026-11-01; reference 3.5-5.1 mmol/L; flagged L)".</summary>
     public static string LabText(LabFact lab)

@@ -72,7 +72,7 @@ public class CardsJsonTests
     {
         var content = TestContent.Catalog.Rules["quinine-order"];
         var card = CardRenderer.Render(
-            new Finding { RuleId = "quinine-order", Values = new PlaceholderDictionary([("drug", "quinine sulfate 324 MG Oral Capsule")]) },
+            new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", "quinine sulfate 324 MG Oral Capsule")) },
             content,
             TestContent.Catalog.Globals,
             new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),

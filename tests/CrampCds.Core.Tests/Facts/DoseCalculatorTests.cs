@@ -159,16 +159,16 @@ public class DoseCalculatorTests
         dose.IsAssessable.Should().BeFalse();
     }
 
+    private static Dosage Step(int? sequence, int mg, int times) => new()
+    {
+        Sequence = sequence,
+        Timing = new Timing { Repeat = new TimingRepeat { Frequency = times, Period = 1, PeriodUnit = "d" } },
+        DoseQuantity = new Quantity { Value = mg, Code = "mg" },
+    };
+
     [Fact]
     public void A_titration_counts_at_its_highest_step_and_concurrent_instructions_add_up()
     {
-        Dosage Step(int? sequence, int mg, int times) => new()
-        {
-            Sequence = sequence,
-            Timing = new Timing { Repeat = new TimingRepeat { Frequency = times, Period = 1, PeriodUnit = "d" } },
-            DoseQuantity = new Quantity { Value = mg, Code = "mg" },
-        };
-
         DoseCalculator.Compute([Step(1, 5, 3), Step(2, 10, 3)], null).MgPerDay.Should().Be(30);
         DoseCalculator.Compute([Step(null, 5, 1), Step(null, 10, 1)], null).MgPerDay.Should().Be(15);
     }
@@ -176,13 +176,6 @@ public class DoseCalculatorTests
     [Fact]
     public void Instructions_of_one_sequence_add_up_wherever_they_stand_in_the_list()
     {
-        Dosage Step(int? sequence, int mg, int times) => new()
-        {
-            Sequence = sequence,
-            Timing = new Timing { Repeat = new TimingRepeat { Frequency = times, Period = 1, PeriodUnit = "d" } },
-            DoseQuantity = new Quantity { Value = mg, Code = "mg" },
-        };
-
         // Sequence 1 is 20 + 20 = 40 mg/day, sequence 2 is 30: the highest step is 40 (not 30, as if only neighbours counted).
         var dose = DoseCalculator.Compute([Step(1, 10, 2), Step(2, 10, 3), Step(1, 10, 2)], null);
         dose.MgPerDay.Should().Be(40);

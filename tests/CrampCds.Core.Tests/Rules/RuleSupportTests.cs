@@ -1,14 +1,16 @@
 using CrampCds.Core.Cards;
+using CrampCds.Core.Rules;
 using FluentAssertions;
 
-namespace CrampCds.Core.Tests.Cards;
+namespace CrampCds.Core.Tests.Rules;
 
-public class PlaceholderDictionaryTests
+public class RuleSupportTests
 {
-    private static readonly PlaceholderDictionary Values = new([("drug", "Baclofen 10 MG Oral Tablet"), ("dose", "30 mg/day"), ("drugs", "")]);
+    private static readonly IReadOnlyDictionary<string, string> Values =
+        RuleSupport.Values(("drug", "Baclofen 10 MG Oral Tablet"), ("dose", "30 mg/day"), ("drugs", ""));
 
     [Fact]
-    public void Each_name_finds_its_own_value_and_only_an_exact_name_matches()
+    public void Each_value_name_finds_its_own_value_and_only_an_exact_name_matches()
     {
         Values["drug"].Should().Be("Baclofen 10 MG Oral Tablet");
         Values["drugs"].Should().BeEmpty();
@@ -19,25 +21,24 @@ public class PlaceholderDictionaryTests
     }
 
     [Fact]
-    public void It_lists_its_values_in_the_order_the_rule_gave_them()
+    public void Values_are_listed_in_the_order_the_rule_gave_them()
     {
         Values.Count.Should().Be(3);
         Values.Keys.Should().Equal("drug", "dose", "drugs");
         Values.Values.Should().Equal("Baclofen 10 MG Oral Tablet", "30 mg/day", "");
-        Values.Should().Equal(new Dictionary<string, string> { ["drug"] = "Baclofen 10 MG Oral Tablet", ["dose"] = "30 mg/day", ["drugs"] = "" });
     }
 
     [Fact]
-    public void A_name_given_twice_or_a_missing_value_is_refused_as_a_dictionary_would()
+    public void A_value_name_given_twice_is_refused_as_a_dictionary_would()
     {
-        var twice = () => new PlaceholderDictionary([("drug", "a"), ("dose", "b"), ("drug", "c")]);
+        var twice = () => RuleSupport.Values(("drug", "a"), ("dose", "b"), ("drug", "c"));
         twice.Should().Throw<ArgumentException>().WithMessage("*'drug'*twice*");
-        var missing = () => new PlaceholderDictionary([("drug", null!)]);
-        missing.Should().Throw<ArgumentNullException>();
+        var unnamed = () => RuleSupport.Values(("drug", "a"), (null!, "b"));
+        unnamed.Should().Throw<ArgumentNullException>();
     }
 
     [Fact]
-    public void The_renderer_fills_a_template_from_it()
+    public void The_renderer_fills_a_template_from_them()
     {
         CardRenderer.Fill("{drug}: {dose} ({unknown})", Values).Should().Be("Baclofen 10 MG Oral Tablet: 30 mg/day ({unknown})");
     }

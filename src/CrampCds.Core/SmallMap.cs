@@ -2,11 +2,11 @@ using System.Collections;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace CrampCds.Core.Hooks;
+namespace CrampCds.Core;
 
 /// <summary>
-/// The few named values a request carries (prefetch keys, context tokens, the drafts' JSON), read-only, names compared
-/// ordinally. A request names a handful: one exact-size array, scanned, costs a fraction of a Dictionary's object,
+/// A few named values, read-only, names compared ordinally: what a request carries (prefetch keys, context tokens, the
+/// drafts' JSON) and the values a finding gives its card's wording. There are a handful: one exact-size array, scanned, costs a fraction of a Dictionary's object,
 /// buckets and spare entries, and finds a name as fast. More than <see cref="MaxScanned"/> go into a Dictionary, so a
 /// request naming thousands is not scanned a thousand times over.
 /// </summary>
@@ -78,6 +78,23 @@ internal sealed class SmallMap<TValue> : IReadOnlyDictionary<string, TValue>
         }
 
         return new SmallMap<TValue>(unique);
+    }
+
+    /// <summary>
+    /// Values a rule names for its wording, taken as they are (no copy): a name given twice is the rule's mistake and is
+    /// refused, as a Dictionary's Add refuses it.
+    /// </summary>
+    public static SmallMap<TValue> Distinct(KeyValuePair<string, TValue>[] items)
+    {
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (IndexOf(items.AsSpan(0, i), items[i].Key) >= 0)
+            {
+                throw new ArgumentException($"the name '{items[i].Key}' is given twice", nameof(items));
+            }
+        }
+
+        return new SmallMap<TValue>(items);
     }
 
     public bool ContainsKey(string key) => IndexOf(_items, key) >= 0;

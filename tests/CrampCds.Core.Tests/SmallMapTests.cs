@@ -1,7 +1,6 @@
-using CrampCds.Core.Hooks;
 using FluentAssertions;
 
-namespace CrampCds.Core.Tests.Hooks;
+namespace CrampCds.Core.Tests;
 
 public class SmallMapTests
 {
@@ -42,5 +41,16 @@ public class SmallMapTests
     public void No_names_make_an_empty_map()
     {
         SmallMap<int>.Create([]).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Distinct_values_are_kept_in_their_order_and_a_name_given_twice_is_refused()
+    {
+        var values = SmallMap<int>.Distinct([new("a", 1), new("b", 2)]);
+        values.Should().Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 });
+        values.Keys.Should().Equal("a", "b");
+
+        var twice = () => SmallMap<int>.Distinct([new("a", 1), new("b", 2), new("a", 3)]);
+        twice.Should().Throw<ArgumentException>().WithMessage("*'a'*twice*");
     }
 }
