@@ -106,6 +106,21 @@ internal sealed class SmallMap<TValue> : IReadOnlyDictionary<string, TValue>
         return at >= 0;
     }
 
+    public bool TryGetValue(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out TValue value)
+    {
+        foreach (var item in _items)
+        {
+            if (key.SequenceEqual(item.Key))
+            {
+                value = item.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, TValue>>)_items).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using CrampCds.Core.Fhir;
@@ -38,9 +39,50 @@ public sealed record Suggestion
 
 public sealed record Card
 {
+    private readonly CardText _text;
+    private string? _summary;
+    private string? _detail;
+    private readonly bool _detailPending;
+
+    public Card()
+    {
+    }
+
+    /// <summary>
+    /// A rendered card whose summary and detail are written from their templates when first read, or straight into the
+    /// answer by <see cref="CardsJson"/> without ever becoming strings: most cards are only ever written.
+    /// </summary>
+    // The summary has no value yet on purpose: it is rendered from the text when read.
+#pragma warning disable CS8618
+    [SetsRequiredMembers]
+    internal Card(CardText text)
+#pragma warning restore CS8618
+    {
+        _text = text;
+        _detailPending = true;
+        Uuid = "";
+        Indicator = "";
+        Source = null!;
+    }
+
     public required string Uuid { get; init; }
-    public required string Summary { get; init; }
-    public string? Detail { get; init; }
+
+    public required string Summary
+    {
+        get => _summary ??= _text.Summary();
+        init => _summary = value;
+    }
+
+    public string? Detail
+    {
+        get => _detailPending ? _detail ??= _text.Detail() : _detail;
+        init
+        {
+            _detail = value;
+            _detailPending = false;
+        }
+    }
+
     public required string Indicator { get; init; }
     public required CardSource Source { get; init; }
     public IReadOnlyList<Suggestion>? Suggestions { get; init; }
@@ -57,6 +99,20 @@ public sealed record Card
     /// <summary>The rule's source, override reasons, links and extension already written as JSON (see <see cref="CardsJson"/>).</summary>
     [JsonIgnore]
     internal CardFragments? Fragments { get; init; }
+
+    /// <summary>The summary's template and values while it has not been read as a string.</summary>
+    internal CardText? PendingSummary => _summary is null ? _text : null;
+
+    /// <summary>The detail's template and values while it has not been read or replaced.</summary>
+    internal CardText? PendingDetail => _detailPending && _detail is null ? _text : null;
+}
+
+/// <summary>What a card's summary and detail are rendered from: its rule's wording and the finding's values.</summary>
+internal readonly record struct CardText(RuleContent Content, Rules.Finding Finding, IReadOnlyDictionary<string, string> Globals)
+{
+    public string Summary() => CardRenderer.RenderSummary(this);
+
+    public string Detail() => CardRenderer.RenderDetail(this);
 }
 
 [JsonSourceGenerationOptions(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using CrampCds.Core.Rules;
 
 namespace CrampCds.Core.Cards;
@@ -10,6 +11,7 @@ public static class CardRenderer
     public const string RuleIdExtension = "org.crampcds.rule-id";
     public const string ContentVersionExtension = "org.crampcds.content-version";
     private const int MaxSummaryLength = 139;
+    private const char Ellipsis = '\u2026';
 
     // Card texts are a few hundred characters: rendered on the stack, then copied once into the card's string.
     private const int StackChars = 1024;
@@ -19,11 +21,9 @@ public static class CardRenderer
     public static Card Render(Finding finding, RuleContent content, IReadOnlyDictionary<string, string> globals, DateTimeOffset issuedAt, CardIds ids)
     {
         var suggestions = RenderSuggestions(finding, content, issuedAt, ids);
-        return new Card
+        return new Card(new CardText(content, finding, globals))
         {
             Uuid = ids.Next(issuedAt),
-            Summary = Shorten(Render(content.SummaryTemplate, finding.Values, markdownValues: null, globals, escapeValues: false)),
-            Detail = Render(content.DetailTemplate, finding.Values, finding.MarkdownValues, globals, escapeValues: true),
             Indicator = finding.Indicator ?? content.Indicator,
             Source = content.Source,
             Links = LinksOf(content),
@@ -34,6 +34,63 @@ public static class CardRenderer
             RuleId = content.Id,
             Fragments = content.Fragments,
         };
+    }
+
+    internal static string RenderSummary(CardText card)
+    {
+        var template = card.Content.SummaryTemplate;
+        if (template.IsLiteral)
+        {
+            return Shorten(template.Text);
+        }
+
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        Append(ref text, template, card.Finding.Values, markdownValues: null, card.Globals, escapeValues: false);
+        return Shorten(text.ToStringAndClear());
+    }
+
+    internal static string RenderDetail(CardText card)
+    {
+        var template = card.Content.DetailTemplate;
+        if (template.IsLiteral)
+        {
+            return template.Text;
+        }
+
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        Append(ref text, template, card.Finding.Values, card.Finding.MarkdownValues, card.Globals, escapeValues: true);
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>Writes the summary <see cref="RenderSummary"/> would give, rendered in a stack buffer: no string is made.</summary>
+    internal static void WriteSummary(Utf8JsonWriter writer, JsonEncodedText name, CardText card)
+    {
+        var template = card.Content.SummaryTemplate;
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        Append(ref text, template, card.Finding.Values, markdownValues: null, card.Globals, escapeValues: false);
+        var summary = text.Text;
+        if (summary.Length <= MaxSummaryLength)
+        {
+            writer.WriteString(name, summary);
+        }
+        else
+        {
+            Span<char> shortened = stackalloc char[MaxSummaryLength];
+            summary[..(MaxSummaryLength - 1)].CopyTo(shortened);
+            shortened[^1] = Ellipsis;
+            writer.WriteString(name, shortened);
+        }
+
+        text.Clear();
+    }
+
+    /// <summary>Writes the detail <see cref="RenderDetail"/> would give, rendered in a stack buffer: no string is made.</summary>
+    internal static void WriteDetail(Utf8JsonWriter writer, JsonEncodedText name, CardText card)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        Append(ref text, card.Content.DetailTemplate, card.Finding.Values, card.Finding.MarkdownValues, card.Globals, escapeValues: true);
+        writer.WriteString(name, text.Text);
+        text.Clear();
     }
 
     /// <summary>The rule's links as a card carries them: none is null, never empty.</summary>
@@ -63,19 +120,14 @@ public static class CardRenderer
     /// {baclofen-dose.crampMaxMgPerDay} mg/day"); values from orders and labs are Markdown-escaped in the detail,
     /// <paramref name="markdownValues"/> (wording the rules compose) are not.
     /// </summary>
-    private static string Render(
+    private static void Append(
+        ref DefaultInterpolatedStringHandler text,
         Template template,
         IReadOnlyDictionary<string, string> values,
         IReadOnlyDictionary<string, string>? markdownValues,
         IReadOnlyDictionary<string, string> globals,
         bool escapeValues)
     {
-        if (template.IsLiteral)
-        {
-            return template.Text;
-        }
-
-        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
         foreach (var segment in template.Segments)
         {
             var run = template.Text.AsSpan(segment.Start, segment.Length);
@@ -95,7 +147,7 @@ public static class CardRenderer
                 }
                 else if (value.Contains('{', StringComparison.Ordinal))
                 {
-                    Markdown.AppendEscaped(ref text, Fill(value, globals));
+                    AppendEscapedFilled(ref text, value, globals);
                 }
                 else
                 {
@@ -111,8 +163,14 @@ public static class CardRenderer
                 text.AppendFormatted(run);
             }
         }
+    }
 
-        return text.ToStringAndClear();
+    private static void AppendEscapedFilled(ref DefaultInterpolatedStringHandler text, string value, IReadOnlyDictionary<string, string> globals)
+    {
+        var filled = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        AppendFilled(ref filled, value, globals, null);
+        Markdown.AppendEscaped(ref text, filled.Text);
+        filled.Clear();
     }
 
     private static void AppendFilled(
@@ -124,8 +182,8 @@ public static class CardRenderer
         for (var position = 0; position < template.Length;)
         {
             var (start, length, isName) = Template.Next(template, position);
-            var name = isName ? template.Substring(start + 1, length - 2) : null;
-            if (name is not null && (values.TryGetValue(name, out var value) || (fallback is not null && fallback.TryGetValue(name, out value))))
+            var name = template.AsSpan(start + 1, Math.Max(length - 2, 0));
+            if (isName && (NamedValues.TryGet(values, name, out var value) || (fallback is not null && NamedValues.TryGet(fallback, name, out value))))
             {
                 text.AppendFormatted(value);
             }
@@ -146,8 +204,9 @@ public static class CardRenderer
         }
 
         var suggestions = new List<Suggestion>(templates.Count);
-        foreach (var template in templates)
+        for (var i = 0; i < templates.Count; i++)
         {
+            var template = templates[i];
             if (finding.SuggestionIds is { } wanted && !wanted.Contains(template.Id))
             {
                 continue;
@@ -194,5 +253,5 @@ public static class CardRenderer
     }
 
     private static string Shorten(string summary) =>
-        summary.Length <= MaxSummaryLength ? summary : string.Concat(summary.AsSpan(0, MaxSummaryLength - 1), "\u2026");
+        summary.Length <= MaxSummaryLength ? summary : string.Concat(summary.AsSpan(0, MaxSummaryLength - 1), [Ellipsis]);
 }

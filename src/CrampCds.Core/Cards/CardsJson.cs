@@ -79,8 +79,20 @@ public static class CardsJson
         var fragments = card.Fragments;
         writer.WriteStartObject();
         writer.WriteString(UuidName, card.Uuid);
-        writer.WriteString(SummaryName, card.Summary);
-        if (card.Detail is { } detail)
+        if (card.PendingSummary is { } summary)
+        {
+            CardRenderer.WriteSummary(writer, SummaryName, summary);
+        }
+        else
+        {
+            writer.WriteString(SummaryName, card.Summary);
+        }
+
+        if (card.PendingDetail is { } pending)
+        {
+            CardRenderer.WriteDetail(writer, DetailName, pending);
+        }
+        else if (card.Detail is { } detail)
         {
             writer.WriteString(DetailName, detail);
         }

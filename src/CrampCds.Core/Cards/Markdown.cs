@@ -24,7 +24,7 @@ public static class Markdown
     }
 
     /// <summary>Appends <paramref name="text"/> escaped as <see cref="Escape"/> does, without an intermediate string.</summary>
-    internal static void AppendEscaped(ref DefaultInterpolatedStringHandler target, ReadOnlySpan<char> text)
+    internal static void AppendEscaped(ref DefaultInterpolatedStringHandler target, scoped ReadOnlySpan<char> text)
     {
         while (true)
         {

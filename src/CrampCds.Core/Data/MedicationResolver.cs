@@ -31,9 +31,15 @@ public static class MedicationResolver
         return Hooks.FhirId.IsValid(id) ? $"Medication/{id}" : null;
     }
 
-    private static List<CodeableConcept> Describe(
+    private static CodeableConcept[] Describe(
         CodeableConcept? concept, ResourceReference? reference, IReadOnlyList<Resource>? contained, PatientData data)
     {
+        // Most orders are coded in place and name no Medication: their one concept is the whole description.
+        if (concept is not null && reference is null)
+        {
+            return [concept];
+        }
+
         var descriptions = new List<CodeableConcept>(2);
         if (concept is not null)
         {
@@ -60,7 +66,7 @@ public static class MedicationResolver
             descriptions.Add(new CodeableConcept { Text = display });
         }
 
-        return descriptions;
+        return [.. descriptions];
     }
 
     /// <summary>The Medication a reference names: contained ("#id"), gathered, or read from the server.</summary>

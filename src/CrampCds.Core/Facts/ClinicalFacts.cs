@@ -97,7 +97,8 @@ public sealed record ClinicalFacts
     /// <summary>Every medication draft of the ordering session, judged or not (context for interactions).</summary>
     public ImmutableArray<MedicationFact> DraftOrders { get; init; } = [];
 
-    public IReadOnlyDictionary<Analyte, LabFact> LatestLabs { get; init; } = FrozenDictionary<Analyte, LabFact>.Empty;
+    /// <summary>The latest result of each analyte, by <see cref="Analyte"/> (an array: a handful of analytes, read by index).</summary>
+    internal LabFact?[] LatestLabs { get; init; } = [];
     public required RenalFact Renal { get; init; }
     public bool Cirrhosis { get; init; }
     public bool HepaticEncephalopathy { get; init; }
@@ -118,7 +119,7 @@ public sealed record ClinicalFacts
         return false;
     }
 
-    public LabFact? Latest(Analyte analyte) => LatestLabs.TryGetValue(analyte, out var lab) ? lab : null;
+    public LabFact? Latest(Analyte analyte) => (uint)analyte < (uint)LatestLabs.Length ? LatestLabs[(int)analyte] : null;
 
     public LabFact? Current(Analyte analyte) => Latest(analyte) is { IsCurrent: true } lab ? lab : null;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Fhir;
@@ -22,8 +23,10 @@ public static class FactsBuilder
         var sex = data.Patient?.Gender;
 
         var draftOrders = request.Context.DraftOrders;
-        var drafts = ImmutableArray.CreateBuilder<MedicationFact>(draftOrders.Count);
-        var judged = ImmutableArray.CreateBuilder<MedicationFact>(draftOrders.Count);
+        var drafts = draftOrders.Count == 0 ? [] : new MedicationFact[draftOrders.Count];
+        Span<bool> isJudged = draftOrders.Count <= 32 ? stackalloc bool[draftOrders.Count] : new bool[draftOrders.Count];
+        var draftCount = 0;
+        var judgedCount = 0;
         for (var i = 0; i < draftOrders.Count; i++)
         {
             if (draftOrders[i] is not MedicationRequest order || !DraftOrders.HasMedication(order))
@@ -31,12 +34,28 @@ public static class FactsBuilder
                 continue;
             }
 
-            var fact = Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: false)!;
-            drafts.Add(fact);
             // As HookEvaluator.JudgedMedicationOrders: only an order hook judges drafts.
-            if (HookNames.IsOrderHook(request.Hook) && DraftOrders.IsJudged(request, order))
+            isJudged[draftCount] = HookNames.IsOrderHook(request.Hook) && DraftOrders.IsJudged(request, order);
+            judgedCount += isJudged[draftCount] ? 1 : 0;
+            drafts[draftCount++] = Medication(order, order.DosageInstruction, Reasons(order), data, catalog, onlyNamed: false)!;
+        }
+
+        if (draftCount < drafts.Length)
+        {
+            Array.Resize(ref drafts, draftCount);
+        }
+
+        // Usually every draft is judged (one selection, or order-sign): the two lists are then one array.
+        var judged = drafts;
+        if (judgedCount < draftCount)
+        {
+            judged = new MedicationFact[judgedCount];
+            for (int i = 0, j = 0; i < draftCount; i++)
             {
-                judged.Add(fact);
+                if (isJudged[i])
+                {
+                    judged[j++] = drafts[i];
+                }
             }
         }
 
@@ -70,10 +89,7 @@ public static class FactsBuilder
 
         var labs = LatestLabs(data.Observations, catalog, now, settings.CurrentLabDays);
         var renal = Renal(labs, data, conditions, age, sex, now, settings);
-        if (renal.Egfr is { } egfr && !labs.ContainsKey(Analyte.Egfr))
-        {
-            labs[Analyte.Egfr] = egfr;
-        }
+        labs[(int)Analyte.Egfr] ??= renal.Egfr;
 
         return new ClinicalFacts
         {
@@ -83,8 +99,8 @@ public static class FactsBuilder
             IsOlderAdult = age >= settings.OlderAdultAgeYears,
             CrampContext = crampContext,
             ActiveMedications = active?.DrainToImmutable() ?? [],
-            JudgedOrders = judged.DrainToImmutable(),
-            DraftOrders = drafts.DrainToImmutable(),
+            JudgedOrders = ImmutableCollectionsMarshal.AsImmutableArray(judged),
+            DraftOrders = ImmutableCollectionsMarshal.AsImmutableArray(drafts),
             LatestLabs = labs,
             Renal = renal,
             Cirrhosis = Has(data, conditions, ConceptIds.Cirrhosis),
@@ -240,9 +256,9 @@ public static class FactsBuilder
         };
     }
 
-    private static Dictionary<Analyte, LabFact> LatestLabs(IReadOnlyList<Observation> observations, CardCatalog catalog, DateTimeOffset now, int currentDays)
+    private static LabFact?[] LatestLabs(IReadOnlyList<Observation> observations, CardCatalog catalog, DateTimeOffset now, int currentDays)
     {
-        var latest = new Dictionary<Analyte, LabFact>(AnalyteCount);
+        var latest = new LabFact?[AnalyteCount];
         for (var i = 0; i < observations.Count; i++)
         {
             var observation = observations[i];
@@ -281,7 +297,7 @@ public static class FactsBuilder
 
     /// <summary>Keeps the result when it is the newest usable one of its analyte; only then is its fact built.</summary>
     private static void Offer(
-        Dictionary<Analyte, LabFact> latest,
+        LabFact?[] latest,
         Analyte analyte,
         Quantity? quantity,
         ObservationReferenceRange[]? ranges,
@@ -296,7 +312,7 @@ public static class FactsBuilder
             return;
         }
 
-        if (latest.TryGetValue(analyte, out var existing) && (date ?? DateTimeOffset.MinValue) <= (existing.Date ?? DateTimeOffset.MinValue))
+        if (latest[(int)analyte] is { } existing && (date ?? DateTimeOffset.MinValue) <= (existing.Date ?? DateTimeOffset.MinValue))
         {
             return;
         }
@@ -307,7 +323,7 @@ public static class FactsBuilder
             unit = LabUnits.Parse(quantity.Unit);
         }
 
-        latest[analyte] = new LabFact
+        latest[(int)analyte] = new LabFact
         {
             Analyte = analyte,
             Value = value,
@@ -363,7 +379,7 @@ public static class FactsBuilder
     }
 
     private static RenalFact Renal(
-        Dictionary<Analyte, LabFact> labs,
+        LabFact?[] labs,
         PatientData data,
         ConditionTerminology conditions,
         int? age,
@@ -416,19 +432,16 @@ public static class FactsBuilder
     /// The most recent kidney estimate within the look-back: a reported eGFR, or CKD-EPI 2021 from a creatinine,
     /// whichever is newer (a newer creatinine outranks an older eGFR). Sex unknown: the lower of the two estimates.
     /// </summary>
-    private static LabFact? RecentEgfr(Dictionary<Analyte, LabFact> labs, int? age, string? sex, DateTimeOffset now, FactsSettings settings)
+    private static LabFact? RecentEgfr(LabFact?[] labs, int? age, string? sex, DateTimeOffset now, FactsSettings settings)
     {
         var since = now.AddDays(-settings.RenalLookbackDays);
-        var reported = labs.TryGetValue(Analyte.Egfr, out var egfr) && egfr.Canonical is not null && egfr.Date >= since ? egfr : null;
-        var computed = labs.TryGetValue(Analyte.Creatinine, out var creatinine) && creatinine.Canonical is > 0 && creatinine.Date >= since && age >= 18
-            ? Computed(creatinine, age.Value, sex)
-            : null;
-        if (reported is null || computed is null)
-        {
-            return reported ?? computed;
-        }
+        var reported = labs[(int)Analyte.Egfr] is { Canonical: not null } egfr && egfr.Date >= since ? egfr : null;
+        var creatinine = labs[(int)Analyte.Creatinine] is { Canonical: > 0 } usable && usable.Date >= since && age >= 18 ? usable : null;
 
-        return computed.Date > reported.Date ? computed : reported;
+        // The estimate is computed only when it can count: no reported eGFR, or a newer creatinine.
+        return creatinine is not null && (reported is null || creatinine.Date > reported.Date)
+            ? Computed(creatinine, age!.Value, sex)
+            : reported;
     }
 
     private static LabFact Computed(LabFact creatinine, int age, string? sex)
@@ -453,10 +466,10 @@ public static class FactsBuilder
         };
     }
 
-    private static string UnknownBasis(Dictionary<Analyte, LabFact> labs, FactsSettings settings)
+    private static string UnknownBasis(LabFact?[] labs, FactsSettings settings)
     {
         var unusable = new[] { Analyte.Egfr, Analyte.Creatinine }
-            .Select(a => labs.GetValueOrDefault(a))
+            .Select(a => labs[(int)a])
             .OfType<LabFact>()
             .Select(l => $"{(l.Analyte == Analyte.Egfr ? "eGFR" : "creatinine")} {l.Describe()}")
             .ToList();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
@@ -40,6 +42,7 @@ public sealed class BaclofenDoseRule : IRule
 
         var content = context.Content(Id);
         var alreadyTaking = facts.IsTaking(ConceptIds.Baclofen);
+        Span<char> limitsBuffer = stackalloc char[512];
         foreach (var order in facts.JudgedOrders)
         {
             if (!order.Is(ConceptIds.Baclofen) || order.Dose is not { MgPerDay: { } perDay } dose)
@@ -47,43 +50,45 @@ public sealed class BaclofenDoseRule : IRule
                 continue;
             }
 
-            var exceeded = new List<string>();
+            // At most four limits, joined on the stack: no list, one string.
+            var limits = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, limitsBuffer);
             var startExceeded = false;
             if (!alreadyTaking)
             {
                 if (facts.IsOlderAdult && dose.MgPerAdministration > content.Threshold("olderAdultMaxMgPerDose"))
                 {
-                    exceeded.Add(content.Label("olderPerDose"));
+                    AppendLimit(ref limits, content.Label("olderPerDose"));
                     startExceeded = true;
                 }
 
                 var (dayLimit, label) = StartLimit(facts, content);
                 if (perDay > dayLimit)
                 {
-                    exceeded.Add(content.Label(label));
+                    AppendLimit(ref limits, content.Label(label));
                     startExceeded = true;
                 }
             }
 
             if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
             {
-                exceeded.Add(content.Label("crampMax"));
+                AppendLimit(ref limits, content.Label("crampMax"));
             }
 
             var critical = perDay > content.Threshold("labelMaxMgPerDay");
             if (critical)
             {
-                exceeded.Add(content.Label("labelMax"));
+                AppendLimit(ref limits, content.Label("labelMax"));
             }
 
-            if (exceeded.Count == 0)
+            if (limits.Text.IsEmpty)
             {
+                limits.Clear();
                 continue;
             }
 
             var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
             var safeStart = CardRenderer.Fill(content.Label("safeStartText"), RuleSupport.Values(
-                ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
+                ("mg", context.Catalog.Globals["baclofen-dose.safeStartMgPerDose"]),
                 ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay))));
             var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
@@ -95,7 +100,7 @@ public sealed class BaclofenDoseRule : IRule
                 Values = RuleSupport.Values(
                     ("drug", order.Name),
                     ("dose", RuleSupport.DoseText(dose)),
-                    ("limits", string.Join("; ", exceeded)),
+                    ("limits", limits.ToStringAndClear()),
                     ("safeStart", safeStart),
                     ("advice", startExceeded
                         ? CardRenderer.Fill(content.Label("startAdvice"), RuleSupport.Values(("safeStart", safeStart)))
@@ -120,6 +125,16 @@ public sealed class BaclofenDoseRule : IRule
                     : null,
             });
         }
+    }
+
+    private static void AppendLimit(ref DefaultInterpolatedStringHandler limits, string label)
+    {
+        if (!limits.Text.IsEmpty)
+        {
+            limits.AppendLiteral("; ");
+        }
+
+        limits.AppendFormatted(label);
     }
 
     // The tightest daily starting limit that applies: cramp context, older adult, otherwise the label start.

@@ -19,8 +19,8 @@ internal static class RuleSupport
     /// <summary>"30 mg/day (10 mg 3 times a day)".</summary>
     public static string DoseText(DailyDose dose) =>
         dose.MgPerAdministration is { } single && dose.AdministrationsPerDay is { } times
-            ? $"{Number(dose.MgPerDay!.Value)} mg/day ({Number(single)} mg {Number(times)} times a day)"
-            : $"{Number(dose.MgPerDay ?? 0)} mg/day";
+            ? string.Create(CultureInfo.InvariantCulture, $"{dose.MgPerDay!.Value:0.##} mg/day ({single:0.##} mg {times:0.##} times a day)")
+            : string.Create(CultureInfo.InvariantCulture, $"{dose.MgPerDay ?? 0:0.##} mg/day");
 
     public static bool HasCrampReason(RuleContext context, MedicationFact order) => ReasonIs(context, order, ConceptIds.Cramp);
 

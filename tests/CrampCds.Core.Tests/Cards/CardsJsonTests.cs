@@ -67,6 +67,55 @@ public class CardsJsonTests
         CardsJson.Serialize(cards).Should().Be(serialized);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_card_written_straight_from_its_templates_is_byte_for_byte_the_card_of_its_rendered_texts(string relativePath)
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var file = CaseFile.Load(Path.Combine(TestContent.CardsPath, relativePath));
+        var cards = file.Run(TestContent.Catalog, new HookEvaluator(TestContent.Catalog, TestContent.Rules, [], new FixedTimeProvider(now)), now).Cards;
+        cards.Should().OnlyContain(c => c.PendingSummary != null && c.PendingDetail != null, "nothing has read the texts yet");
+
+        var straight = CardsJson.Serialize(cards);
+        var texts = cards.Select(c => c with { Summary = c.Summary, Detail = c.Detail }).ToList();
+
+        texts.Should().OnlyContain(c => c.PendingSummary == null && c.PendingDetail == null);
+        CardsJson.Serialize(texts).Should().Be(straight);
+    }
+
+    [Fact]
+    public void A_summary_longer_than_the_spec_allows_is_cut_with_an_ellipsis_whether_written_or_read()
+    {
+        var longName = "quinine sulfate 324 MG Oral Capsule " + string.Concat(Enumerable.Repeat("(compounded by the outpatient pharmacy) ", 5));
+        var card = QuinineCard(longName);
+
+        using var written = JsonDocument.Parse(CardsJson.Serialize([card]));
+        var summary = written.RootElement.GetProperty("cards")[0].GetProperty("summary").GetString()!;
+
+        summary.Should().HaveLength(139).And.EndWith("\u2026").And.Contain("quinine sulfate 324 MG");
+        card.Summary.Should().Be(summary);
+    }
+
+    [Fact]
+    public void A_detail_replaced_or_removed_after_rendering_is_written_as_replaced()
+    {
+        var card = QuinineCard("quinine sulfate 324 MG Oral Capsule");
+
+        using var parsed = JsonDocument.Parse(CardsJson.Serialize([card with { Detail = "Local wording" }, card with { Detail = null }, card]));
+        var written = parsed.RootElement.GetProperty("cards");
+
+        written[0].GetProperty("detail").GetString().Should().Be("Local wording");
+        written[1].TryGetProperty("detail", out _).Should().BeFalse();
+        written[2].GetProperty("detail").GetString().Should().Contain("quinine sulfate 324 MG Oral Capsule").And.Be(card.Detail);
+    }
+
+    private static Card QuinineCard(string drug) => CardRenderer.Render(
+        new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", drug)) },
+        TestContent.Catalog.Rules["quinine-order"],
+        TestContent.Catalog.Globals,
+        new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
+        new CardIds());
+
     [Fact]
     public void A_card_whose_source_was_changed_after_rendering_is_written_with_its_own_source()
     {
