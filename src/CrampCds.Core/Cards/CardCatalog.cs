@@ -203,6 +203,11 @@ public sealed class CardCatalog
                     check.That(globals.ContainsKey(name), Path.Combine(rulesDirectory, rule.Id + ".json"), $"{{{name}}} names no threshold or fact setting");
                 }
             }
+
+            foreach (var name in facts.RenalBasis.All.SelectMany(Placeholders).Where(n => n.Contains('.', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+            {
+                check.That(globals.ContainsKey(name), factsFile, $"renalBasis: {{{name}}} names no threshold or fact setting");
+            }
         }
 
         if (check.HasErrors || services is null || medications is null || conditions is null || labs is null || facts is null)

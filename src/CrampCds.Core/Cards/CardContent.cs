@@ -218,6 +218,24 @@ public sealed record FactsSettings
     public required int RenalLookbackDays { get; init; }
     public required decimal EgfrSevereBelow { get; init; }
     public required decimal EgfrModerateBelow { get; init; }
+
+    /// <summary>How a card words what the renal status rests on.</summary>
+    public required RenalBasisWording RenalBasis { get; init; }
+}
+
+/// <summary>
+/// The renal status's basis as a card states it: <c>{condition}</c> the coded condition's name, <c>{analyte}</c> and
+/// <c>{result}</c> the eGFR (or creatinine) and its value, unit and date, <c>{latest}</c> the results too old to count.
+/// </summary>
+public sealed record RenalBasisWording
+{
+    public required string Coded { get; init; }
+    public required string Measured { get; init; }
+    public required string Computed { get; init; }
+    public required string None { get; init; }
+    public required string Unusable { get; init; }
+
+    public IEnumerable<string> All => [Coded, Measured, Computed, None, Unusable];
 }
 
 public sealed record LabAnalyte

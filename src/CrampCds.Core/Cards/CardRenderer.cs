@@ -116,6 +116,50 @@ public static class CardRenderer
     }
 
     /// <summary>
+    /// Replaces each <c>{name}</c> with the value <paramref name="values"/> gives it, else the global's: a few values
+    /// given in place, so filling makes the one string it returns.
+    /// </summary>
+    public static string FillValues(string template, IReadOnlyDictionary<string, string> globals, params ReadOnlySpan<(string Name, string Value)> values)
+    {
+        if (!template.Contains('{', StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
+        for (var position = 0; position < template.Length;)
+        {
+            var (start, length, isName) = Template.Next(template, position);
+            var run = template.AsSpan(start, length);
+            if (isName && (Given(values, run[1..^1]) ?? (NamedValues.TryGet(globals, run[1..^1], out var global) ? global : null)) is { } value)
+            {
+                text.AppendFormatted(value);
+            }
+            else
+            {
+                text.AppendFormatted(run);
+            }
+
+            position = start + length;
+        }
+
+        return text.ToStringAndClear();
+    }
+
+    private static string? Given(ReadOnlySpan<(string Name, string Value)> values, ReadOnlySpan<char> name)
+    {
+        foreach (var (given, value) in values)
+        {
+            if (name.SequenceEqual(given))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// One card text in one buffer. A value may itself be wording that names a global ("above
     /// {baclofen-dose.crampMaxMgPerDay} mg/day"); values from orders and labs are Markdown-escaped in the detail,
     /// <paramref name="markdownValues"/> (wording the rules compose) are not.

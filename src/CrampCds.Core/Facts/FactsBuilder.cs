@@ -88,7 +88,7 @@ public static class FactsBuilder
         var crampContext = crampCoded || crampReason || (request.Hook == HookNames.PatientView && !requireCrampContext);
 
         var labs = LatestLabs(data.Observations, catalog, now, settings.CurrentLabDays);
-        var renal = Renal(labs, data, conditions, age, sex, now, settings);
+        var renal = Renal(labs, data, catalog, age, sex, now);
         labs[(int)Analyte.Egfr] ??= renal.Egfr;
 
         return new ClinicalFacts
@@ -378,15 +378,10 @@ public static class FactsBuilder
         };
     }
 
-    private static RenalFact Renal(
-        LabFact?[] labs,
-        PatientData data,
-        ConditionTerminology conditions,
-        int? age,
-        string? sex,
-        DateTimeOffset now,
-        FactsSettings settings)
+    private static RenalFact Renal(LabFact?[] labs, PatientData data, CardCatalog catalog, int? age, string? sex, DateTimeOffset now)
     {
+        var settings = catalog.Facts;
+        var conditions = catalog.Conditions;
         var coded = RenalStatus.Unknown;
         string? codedBasis = null;
         var listed = data.Conditions;
@@ -398,17 +393,20 @@ public static class FactsBuilder
                 continue;
             }
 
-            if (conditions.MatchesCode(condition.Code, ConceptIds.CkdSevere) || conditions.MatchesCode(condition.Code, ConceptIds.Dialysis))
+            var severe = conditions.MatchesCode(condition.Code, ConceptIds.CkdSevere) ? ConceptIds.CkdSevere
+                : conditions.MatchesCode(condition.Code, ConceptIds.Dialysis) ? ConceptIds.Dialysis
+                : null;
+            if (severe is not null)
             {
                 coded = RenalStatus.Severe;
-                codedBasis = ConditionName(condition);
+                codedBasis = ConditionName(condition, conditions, severe);
                 break;
             }
 
             if (coded < RenalStatus.Moderate && conditions.MatchesCode(condition.Code, ConceptIds.CkdStage3))
             {
                 coded = RenalStatus.Moderate;
-                codedBasis = ConditionName(condition);
+                codedBasis = ConditionName(condition, conditions, ConceptIds.CkdStage3);
             }
         }
 
@@ -418,14 +416,20 @@ public static class FactsBuilder
             : egfr.CompareWith(v, settings.EgfrModerateBelow) < 0 ? RenalStatus.Moderate
             : RenalStatus.Normal;
 
+        var wording = settings.RenalBasis;
+        var globals = catalog.Globals;
         if (coded >= measured && coded != RenalStatus.Unknown)
         {
-            return new RenalFact(coded, $"{codedBasis} (coded)", egfr);
+            return new RenalFact(coded, CardRenderer.FillValues(wording.Coded, globals, ("condition", codedBasis!)), egfr);
         }
 
-        return measured == RenalStatus.Unknown
-            ? new RenalFact(RenalStatus.Unknown, UnknownBasis(labs, settings), egfr)
-            : new RenalFact(measured, $"eGFR {egfr!.Describe()}{(egfr.Computed ? ", CKD-EPI 2021 from creatinine" : "")}", egfr);
+        if (measured == RenalStatus.Unknown)
+        {
+            return new RenalFact(RenalStatus.Unknown, UnknownBasis(labs, catalog), egfr);
+        }
+
+        var basis = CardRenderer.FillValues(egfr!.Computed ? wording.Computed : wording.Measured, globals, ("analyte", catalog.Labs.Display(Analyte.Egfr)), ("result", egfr.Describe()));
+        return new RenalFact(measured, basis, egfr);
     }
 
     /// <summary>
@@ -466,33 +470,39 @@ public static class FactsBuilder
         };
     }
 
-    private static string UnknownBasis(LabFact?[] labs, FactsSettings settings)
+    private static string UnknownBasis(LabFact?[] labs, CardCatalog catalog)
     {
-        var unusable = new[] { Analyte.Egfr, Analyte.Creatinine }
-            .Select(a => labs[(int)a])
-            .OfType<LabFact>()
-            .Select(l => $"{(l.Analyte == Analyte.Egfr ? "eGFR" : "creatinine")} {l.Describe()}")
-            .ToList();
+        var wording = catalog.Facts.RenalBasis;
+        var unusable = new List<string>(2);
+        foreach (var analyte in (ReadOnlySpan<Analyte>)[Analyte.Egfr, Analyte.Creatinine])
+        {
+            if (labs[(int)analyte] is { } lab)
+            {
+                unusable.Add(CardRenderer.FillValues(wording.Measured, catalog.Globals, ("analyte", catalog.Labs.Display(analyte)), ("result", lab.Describe())));
+            }
+        }
+
         return unusable.Count == 0
-            ? $"no eGFR or creatinine in the last {settings.RenalLookbackDays} days and no CKD stage coded"
-            : $"no usable eGFR or creatinine in the last {settings.RenalLookbackDays} days (latest: {string.Join("; ", unusable)}) and no CKD stage coded";
+            ? CardRenderer.FillValues(wording.None, catalog.Globals)
+            : CardRenderer.FillValues(wording.Unusable, catalog.Globals, ("latest", string.Join("; ", unusable)));
     }
 
-    private static string ConditionName(Condition condition)
+    /// <summary>The condition as the record names it; else the concept it was matched to, as cds-cards names it.</summary>
+    private static string ConditionName(Condition condition, ConditionTerminology conditions, string conceptId)
     {
-        if (condition.Code?.Text is { } text)
+        if (condition.Code?.Text is { Length: > 0 } text)
         {
             return text;
         }
 
         foreach (var coding in condition.Code?.Coding ?? [])
         {
-            if (coding.Display is { } display)
+            if (coding.Display is { Length: > 0 } display)
             {
                 return display;
             }
         }
 
-        return "a coded kidney condition";
+        return conditions.Concepts[conceptId].Display;
     }
 }

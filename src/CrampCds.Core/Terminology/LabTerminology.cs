@@ -10,14 +10,20 @@ public sealed class LabTerminology
 {
     private readonly FrozenDictionary<string, Analyte> _analytes;
 
+    private readonly string[] _displays;
+
     public LabTerminology(LabsFile file)
     {
+        _displays = Enum.GetValues<Analyte>().Select(a => file.Analytes.FirstOrDefault(x => ParseAnalyte(x.Id) == a)?.Display ?? a.ToString()).ToArray();
         _analytes = file.Analytes
             .SelectMany(a => a.Codes.Select(c => (c.Code, Analyte: ParseAnalyte(a.Id))))
             .Where(x => x.Analyte is not null)
             .GroupBy(x => x.Code, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.First().Analyte!.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>How a card names the analyte (labs.json's display: "eGFR", "creatinine").</summary>
+    public string Display(Analyte analyte) => _displays[(int)analyte];
 
     public Analyte? AnalyteOf(CodeableConcept? code)
     {

@@ -79,6 +79,16 @@ public sealed class CardCatalogTests : IDisposable
     }
 
     [Fact]
+    public void A_renal_basis_naming_an_unknown_setting_stops_loading_and_names_facts_json()
+    {
+        Edit("facts.json", facts => facts["renalBasis"]!["none"] = "nothing in the last {facts.renalLookbackMonths} months");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*facts.json*renalBasis*facts.renalLookbackMonths*");
+    }
+
+    [Fact]
     public void A_summary_of_140_characters_or_more_is_refused()
     {
         Edit("rules/quinine-order.json", rule => rule["summary"] = new string('x', 140));
