@@ -6,6 +6,11 @@ using CrampCds.Core.Rules;
 namespace CrampCds.Core.Cards;
 
 /// <summary>Turns a finding into a spec-valid card from its rule's cds-cards wording.</summary>
+/// <remarks>
+/// Texts are rendered into 2 KB stack buffers, several per call; they are not zeroed first (SkipLocalsInit), since a
+/// handler reads only what it has written.
+/// </remarks>
+[SkipLocalsInit]
 public static class CardRenderer
 {
     public const string RuleIdExtension = "org.crampcds.rule-id";

@@ -10,6 +10,7 @@ public static class Markdown
     private static readonly SearchValues<char> Special = SearchValues.Create("\\`*_[]#|~<>\r\n");
 
     /// <summary>Escapes the characters Markdown (and the raw HTML some EHRs render) would interpret.</summary>
+    [SkipLocalsInit]
     public static string Escape(string text)
     {
         // Most values (drug names, numbers, units) need nothing: no copy for them.

@@ -32,6 +32,7 @@ public sealed class BaclofenDoseRule : IRule
         Product = true,
     };
 
+    [SkipLocalsInit]
     public void Evaluate(RuleContext context, ICollection<Finding> findings)
     {
         var facts = context.Facts;
