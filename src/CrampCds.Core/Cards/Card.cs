@@ -69,7 +69,7 @@ public sealed record Card
 
     public required string Summary
     {
-        get => _summary ??= _text.Summary();
+        get => _summary ?? (_text.Content is null ? null! : _summary = _text.Summary());
         init => _summary = value;
     }
 
@@ -101,10 +101,22 @@ public sealed record Card
     internal CardFragments? Fragments { get; init; }
 
     /// <summary>The summary's template and values while it has not been read as a string.</summary>
-    internal CardText? PendingSummary => _summary is null ? _text : null;
+    internal CardText? PendingSummary => _summary is null && _text.Content is not null ? _text : null;
 
     /// <summary>The detail's template and values while it has not been read or replaced.</summary>
     internal CardText? PendingDetail => _detailPending && _detail is null ? _text : null;
+
+    // By what a card says, not by whether its texts were rendered yet: a card read once equals its unread copy.
+    public bool Equals(Card? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Uuid == other.Uuid && Summary == other.Summary && Detail == other.Detail && Indicator == other.Indicator
+                && Equals(Source, other.Source) && Equals(Suggestions, other.Suggestions) && SelectionBehavior == other.SelectionBehavior
+                && Equals(OverrideReasons, other.OverrideReasons) && Equals(Links, other.Links) && Equals(Extension, other.Extension)
+                && RuleId == other.RuleId && Equals(Fragments, other.Fragments)));
+
+    // Members that never change after rendering, so the hash does not either.
+    public override int GetHashCode() => HashCode.Combine(Uuid, Indicator, RuleId);
 }
 
 /// <summary>What a card's summary and detail are rendered from: its rule's wording and the finding's values.</summary>

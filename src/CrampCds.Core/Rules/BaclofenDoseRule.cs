@@ -53,35 +53,36 @@ public sealed class BaclofenDoseRule : IRule
 
             // At most four limits, joined on the stack: no list, one string.
             var limits = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, limitsBuffer);
+            var exceeded = 0;
             var startExceeded = false;
             if (!alreadyTaking)
             {
                 if (facts.IsOlderAdult && dose.MgPerAdministration > content.Threshold("olderAdultMaxMgPerDose"))
                 {
-                    AppendLimit(ref limits, content.Label("olderPerDose"));
+                    AppendLimit(ref limits, ref exceeded, content.Label("olderPerDose"));
                     startExceeded = true;
                 }
 
                 var (dayLimit, label) = StartLimit(facts, content);
                 if (perDay > dayLimit)
                 {
-                    AppendLimit(ref limits, content.Label(label));
+                    AppendLimit(ref limits, ref exceeded, content.Label(label));
                     startExceeded = true;
                 }
             }
 
             if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
             {
-                AppendLimit(ref limits, content.Label("crampMax"));
+                AppendLimit(ref limits, ref exceeded, content.Label("crampMax"));
             }
 
             var critical = perDay > content.Threshold("labelMaxMgPerDay");
             if (critical)
             {
-                AppendLimit(ref limits, content.Label("labelMax"));
+                AppendLimit(ref limits, ref exceeded, content.Label("labelMax"));
             }
 
-            if (limits.Text.IsEmpty)
+            if (exceeded == 0)
             {
                 limits.Clear();
                 continue;
@@ -89,7 +90,7 @@ public sealed class BaclofenDoseRule : IRule
 
             var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
             var safeStart = CardRenderer.Fill(content.Label("safeStartText"), RuleSupport.Values(
-                ("mg", context.Catalog.Globals["baclofen-dose.safeStartMgPerDose"]),
+                ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
                 ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay))));
             var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
@@ -128,9 +129,9 @@ public sealed class BaclofenDoseRule : IRule
         }
     }
 
-    private static void AppendLimit(ref DefaultInterpolatedStringHandler limits, string label)
+    private static void AppendLimit(ref DefaultInterpolatedStringHandler limits, ref int count, string label)
     {
-        if (!limits.Text.IsEmpty)
+        if (count++ > 0)
         {
             limits.AppendLiteral("; ");
         }
