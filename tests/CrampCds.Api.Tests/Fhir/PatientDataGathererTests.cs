@@ -178,7 +178,7 @@ public sealed class PatientDataGathererTests
         var (stub, patientId) = await SyntheaStubAsync(Adalberto);
         await using var _ = stub;
         stub.Delay = TimeSpan.FromMilliseconds(300);
-        await using var app = new CrampCdsApplication(stub.BaseUrl, ("CrampCds:Fhir:TimeoutMs", "10000"));
+        await using var app = new CrampCdsApplication(stub.BaseUrl, ("CrampCds:Fhir:TimeoutMs", "10000"), ("CrampCds:Fhir:AttemptTimeoutMs", "10000"));
         using var client = app.CreateClient();
 
         using var response = await HookCall.OrderSign(patientId, FhirResources.QuinineDraft("rx-1")).WithFhirServer(stub.BaseUrl, Token).PostAsync(client);
@@ -196,7 +196,7 @@ public sealed class PatientDataGathererTests
     {
         var (stub, patientId) = await SyntheaStubAsync(Adalberto);
         await using var _ = stub;
-        await using var app = new CrampCdsApplication(stub.BaseUrl, ("CrampCds:Fhir:TimeoutMs", "10000"));
+        await using var app = new CrampCdsApplication(stub.BaseUrl, ("CrampCds:Fhir:TimeoutMs", "10000"), ("CrampCds:Fhir:AttemptTimeoutMs", "10000"));
         using var client = app.CreateClient();
 
         using var response = await HookCall.PatientView(patientId).WithFhirServer(stub.BaseUrl, Token).PostAsync(client);
