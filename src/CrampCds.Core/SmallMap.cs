@@ -106,19 +106,12 @@ internal sealed class SmallMap<TValue> : IReadOnlyDictionary<string, TValue>
         return at >= 0;
     }
 
+    /// <summary>As <see cref="TryGetValue(string, out TValue)"/>, for a name cut from a text (a placeholder).</summary>
     public bool TryGetValue(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out TValue value)
     {
-        foreach (var item in _items)
-        {
-            if (key.SequenceEqual(item.Key))
-            {
-                value = item.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
+        var at = IndexOf(_items, key);
+        value = at < 0 ? default : _items[at].Value;
+        return at >= 0;
     }
 
     public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, TValue>>)_items).GetEnumerator();
@@ -128,9 +121,14 @@ internal sealed class SmallMap<TValue> : IReadOnlyDictionary<string, TValue>
     private static int IndexOf(ReadOnlySpan<KeyValuePair<string, TValue>> items, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return IndexOf(items, key.AsSpan());
+    }
+
+    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, TValue>> items, ReadOnlySpan<char> key)
+    {
         for (var i = 0; i < items.Length; i++)
         {
-            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
+            if (key.SequenceEqual(items[i].Key))
             {
                 return i;
             }

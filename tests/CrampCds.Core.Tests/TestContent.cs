@@ -35,4 +35,12 @@ public static class TestContent
 
     public static HookEvaluator Evaluator(params string[] disabled) =>
         new(Catalog, Rules, disabled, new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)));
+
+    /// <summary>The quinine-order card for <paramref name="drug"/>, rendered as the evaluator renders it (its texts not yet read).</summary>
+    public static Card QuinineOrderCard(string drug) => CardRenderer.Render(
+        new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", drug)) },
+        Catalog.Rules["quinine-order"],
+        Catalog.Globals,
+        new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
+        new CardIds());
 }

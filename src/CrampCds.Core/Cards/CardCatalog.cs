@@ -195,19 +195,21 @@ public sealed class CardCatalog
         if (facts is not null)
         {
             var globals = BuildGlobals(rules, facts);
-            foreach (var rule in rules.Values)
+            void NamesOnlyGlobals(IEnumerable<string> texts, string file, string where)
             {
-                var texts = new[] { rule.Summary, rule.Detail }.Concat(rule.Labels?.Values ?? []).Concat((rule.Suggestions ?? []).SelectMany(s => new[] { s.Label, s.ActionDescription }));
                 foreach (var name in texts.SelectMany(Placeholders).Where(n => n.Contains('.', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
                 {
-                    check.That(globals.ContainsKey(name), Path.Combine(rulesDirectory, rule.Id + ".json"), $"{{{name}}} names no threshold or fact setting");
+                    check.That(globals.ContainsKey(name), file, $"{where}{{{name}}} names no threshold or fact setting");
                 }
             }
 
-            foreach (var name in facts.RenalBasis.All.SelectMany(Placeholders).Where(n => n.Contains('.', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+            foreach (var rule in rules.Values)
             {
-                check.That(globals.ContainsKey(name), factsFile, $"renalBasis: {{{name}}} names no threshold or fact setting");
+                var texts = new[] { rule.Summary, rule.Detail }.Concat(rule.Labels?.Values ?? []).Concat((rule.Suggestions ?? []).SelectMany(s => new[] { s.Label, s.ActionDescription }));
+                NamesOnlyGlobals(texts, Path.Combine(rulesDirectory, rule.Id + ".json"), "");
             }
+
+            NamesOnlyGlobals(facts.RenalBasis.All, factsFile, "renalBasis: ");
         }
 
         if (check.HasErrors || services is null || medications is null || conditions is null || labs is null || facts is null)

@@ -43,49 +43,34 @@ public static class CardRenderer
 
     internal static string RenderSummary(CardText card)
     {
-        var template = card.Content.SummaryTemplate;
-        if (template.IsLiteral)
+        if (card.Content.SummaryTemplate.IsLiteral)
         {
-            return Shorten(template.Text);
+            return Shorten(card.Content.SummaryTemplate.Text);
         }
 
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        Append(ref text, template, card.Finding.Values, markdownValues: null, card.Globals, escapeValues: false);
+        Append(ref text, card, detail: false);
         return Shorten(text.ToStringAndClear());
     }
 
     internal static string RenderDetail(CardText card)
     {
-        var template = card.Content.DetailTemplate;
-        if (template.IsLiteral)
+        if (card.Content.DetailTemplate.IsLiteral)
         {
-            return template.Text;
+            return card.Content.DetailTemplate.Text;
         }
 
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        Append(ref text, template, card.Finding.Values, card.Finding.MarkdownValues, card.Globals, escapeValues: true);
+        Append(ref text, card, detail: true);
         return text.ToStringAndClear();
     }
 
     /// <summary>Writes the summary <see cref="RenderSummary"/> would give, rendered in a stack buffer: no string is made.</summary>
     internal static void WriteSummary(Utf8JsonWriter writer, JsonEncodedText name, CardText card)
     {
-        var template = card.Content.SummaryTemplate;
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        Append(ref text, template, card.Finding.Values, markdownValues: null, card.Globals, escapeValues: false);
-        var summary = text.Text;
-        if (summary.Length <= MaxSummaryLength)
-        {
-            writer.WriteString(name, summary);
-        }
-        else
-        {
-            Span<char> shortened = stackalloc char[MaxSummaryLength];
-            summary[..(MaxSummaryLength - 1)].CopyTo(shortened);
-            shortened[^1] = Ellipsis;
-            writer.WriteString(name, shortened);
-        }
-
+        Append(ref text, card, detail: false);
+        writer.WriteString(name, Shorten(text.Text, stackalloc char[MaxSummaryLength]));
         text.Clear();
     }
 
@@ -93,7 +78,7 @@ public static class CardRenderer
     internal static void WriteDetail(Utf8JsonWriter writer, JsonEncodedText name, CardText card)
     {
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        Append(ref text, card.Content.DetailTemplate, card.Finding.Values, card.Finding.MarkdownValues, card.Globals, escapeValues: true);
+        Append(ref text, card, detail: true);
         writer.WriteString(name, text.Text);
         text.Clear();
     }
@@ -105,24 +90,21 @@ public static class CardRenderer
         content.OverrideReasons is { Count: > 0 } reasons ? reasons : null;
 
     /// <summary>Replaces each <c>{name}</c> with its value; names without a value stay as written.</summary>
-    public static string Fill(string template, IReadOnlyDictionary<string, string> values) => Fill(template, values, null);
-
-    /// <summary>As <see cref="Fill(string, IReadOnlyDictionary{string, string})"/>, looking in <paramref name="fallback"/> for names <paramref name="values"/> lacks.</summary>
-    public static string Fill(string template, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string>? fallback)
+    public static string Fill(string template, IReadOnlyDictionary<string, string> values)
     {
-        if ((values.Count == 0 && fallback is null) || !template.Contains('{', StringComparison.Ordinal))
+        if (values.Count == 0 || !template.Contains('{', StringComparison.Ordinal))
         {
             return template;
         }
 
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        AppendFilled(ref text, template, values, fallback);
+        AppendFilled(ref text, template, [], values);
         return text.ToStringAndClear();
     }
 
     /// <summary>
-    /// Replaces each <c>{name}</c> with the value <paramref name="values"/> gives it, else the global's: a few values
-    /// given in place, so filling makes the one string it returns.
+    /// Replaces each <c>{name}</c> with the value <paramref name="values"/> gives it, else the global's: a label's few
+    /// values given in place, so filling makes the one string it returns.
     /// </summary>
     public static string FillValues(string template, IReadOnlyDictionary<string, string> globals, params ReadOnlySpan<(string Name, string Value)> values)
     {
@@ -132,51 +114,21 @@ public static class CardRenderer
         }
 
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        for (var position = 0; position < template.Length;)
-        {
-            var (start, length, isName) = Template.Next(template, position);
-            var run = template.AsSpan(start, length);
-            if (isName && (Given(values, run[1..^1]) ?? (NamedValues.TryGet(globals, run[1..^1], out var global) ? global : null)) is { } value)
-            {
-                text.AppendFormatted(value);
-            }
-            else
-            {
-                text.AppendFormatted(run);
-            }
-
-            position = start + length;
-        }
-
+        AppendFilled(ref text, template, values, globals);
         return text.ToStringAndClear();
     }
 
-    private static string? Given(ReadOnlySpan<(string Name, string Value)> values, ReadOnlySpan<char> name)
-    {
-        foreach (var (given, value) in values)
-        {
-            if (name.SequenceEqual(given))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
-    /// One card text in one buffer. A value may itself be wording that names a global ("above
+    /// A card's summary or detail in one buffer. A value may itself be wording that names a global ("above
     /// {baclofen-dose.crampMaxMgPerDay} mg/day"); values from orders and labs are Markdown-escaped in the detail,
-    /// <paramref name="markdownValues"/> (wording the rules compose) are not.
+    /// the finding's Markdown values (wording the rules compose) are not.
     /// </summary>
-    private static void Append(
-        ref DefaultInterpolatedStringHandler text,
-        Template template,
-        IReadOnlyDictionary<string, string> values,
-        IReadOnlyDictionary<string, string>? markdownValues,
-        IReadOnlyDictionary<string, string> globals,
-        bool escapeValues)
+    private static void Append(ref DefaultInterpolatedStringHandler text, CardText card, bool detail)
     {
+        var template = detail ? card.Content.DetailTemplate : card.Content.SummaryTemplate;
+        var values = card.Finding.Values;
+        var markdownValues = detail ? card.Finding.MarkdownValues : null;
+        var globals = card.Globals;
         foreach (var segment in template.Segments)
         {
             var run = template.Text.AsSpan(segment.Start, segment.Length);
@@ -186,13 +138,13 @@ public static class CardRenderer
             }
             else if (markdownValues is not null && markdownValues.TryGetValue(name, out var markdown))
             {
-                AppendFilled(ref text, markdown, globals, null);
+                AppendFilled(ref text, markdown, [], globals);
             }
             else if (values.TryGetValue(name, out var value))
             {
-                if (!escapeValues)
+                if (!detail)
                 {
-                    AppendFilled(ref text, value, globals, null);
+                    AppendFilled(ref text, value, [], globals);
                 }
                 else if (value.Contains('{', StringComparison.Ordinal))
                 {
@@ -217,32 +169,46 @@ public static class CardRenderer
     private static void AppendEscapedFilled(ref DefaultInterpolatedStringHandler text, string value, IReadOnlyDictionary<string, string> globals)
     {
         var filled = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
-        AppendFilled(ref filled, value, globals, null);
+        AppendFilled(ref filled, value, [], globals);
         Markdown.AppendEscaped(ref text, filled.Text);
         filled.Clear();
     }
 
+    /// <summary>The one fill loop: a name takes the value given in place, else the map's; names without either stay as written.</summary>
     private static void AppendFilled(
         ref DefaultInterpolatedStringHandler text,
         string template,
-        IReadOnlyDictionary<string, string> values,
-        IReadOnlyDictionary<string, string>? fallback)
+        scoped ReadOnlySpan<(string Name, string Value)> given,
+        IReadOnlyDictionary<string, string> values)
     {
         for (var position = 0; position < template.Length;)
         {
             var (start, length, isName) = Template.Next(template, position);
-            var name = template.AsSpan(start + 1, Math.Max(length - 2, 0));
-            if (isName && (NamedValues.TryGet(values, name, out var value) || (fallback is not null && NamedValues.TryGet(fallback, name, out value))))
+            var run = template.AsSpan(start, length);
+            if (isName && (Given(given, run[1..^1]) ?? (NamedValues.TryGet(values, run[1..^1], out var found) ? found : null)) is { } value)
             {
                 text.AppendFormatted(value);
             }
             else
             {
-                text.AppendFormatted(template.AsSpan(start, length));
+                text.AppendFormatted(run);
             }
 
             position = start + length;
         }
+    }
+
+    private static string? Given(scoped ReadOnlySpan<(string Name, string Value)> given, ReadOnlySpan<char> name)
+    {
+        foreach (var (candidate, value) in given)
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     private static List<Suggestion>? RenderSuggestions(Finding finding, RuleContent content, DateTimeOffset issuedAt, CardIds ids)
@@ -302,5 +268,18 @@ public static class CardRenderer
     }
 
     private static string Shorten(string summary) =>
-        summary.Length <= MaxSummaryLength ? summary : string.Concat(summary.AsSpan(0, MaxSummaryLength - 1), [Ellipsis]);
+        summary.Length <= MaxSummaryLength ? summary : new string(Shorten(summary, stackalloc char[MaxSummaryLength]));
+
+    /// <summary>The summary as the spec allows it: at most 139 characters, a longer one cut with an ellipsis into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<char> Shorten(ReadOnlySpan<char> summary, Span<char> buffer)
+    {
+        if (summary.Length <= MaxSummaryLength)
+        {
+            return summary;
+        }
+
+        summary[..(MaxSummaryLength - 1)].CopyTo(buffer);
+        buffer[MaxSummaryLength - 1] = Ellipsis;
+        return buffer[..MaxSummaryLength];
+    }
 }

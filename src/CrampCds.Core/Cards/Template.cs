@@ -20,7 +20,7 @@ public sealed class Template
     /// <summary>True when the text names no value: it renders as written.</summary>
     public bool IsLiteral => Segments is [] or [{ Name: null }];
 
-    /// <summary>Splits <paramref name="text"/>; a <c>{</c> without its <c>}</c> stays literal, as <see cref="CardRenderer.Fill(string, IReadOnlyDictionary{string, string})"/> leaves it.</summary>
+    /// <summary>Splits <paramref name="text"/>; a <c>{</c> without its <c>}</c> stays literal, as <see cref="CardRenderer.Fill"/> leaves it.</summary>
     public static Template Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

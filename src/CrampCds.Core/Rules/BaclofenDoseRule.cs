@@ -89,10 +89,9 @@ public sealed class BaclofenDoseRule : IRule
             }
 
             var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
-            var safeStart = CardRenderer.Fill(content.Label("safeStartText"), RuleSupport.Values(
-                ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
+            var safeStart = CardRenderer.FillValues(content.Label("safeStartText"), context.Catalog.Globals, ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
                 ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay))));
+                ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay)));
             var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
             findings.Add(new Finding
             {
@@ -105,7 +104,7 @@ public sealed class BaclofenDoseRule : IRule
                     ("limits", limits.ToStringAndClear()),
                     ("safeStart", safeStart),
                     ("advice", startExceeded
-                        ? CardRenderer.Fill(content.Label("startAdvice"), RuleSupport.Values(("safeStart", safeStart)))
+                        ? CardRenderer.FillValues(content.Label("startAdvice"), context.Catalog.Globals, ("safeStart", safeStart))
                         : content.Label(alreadyTaking ? "continuingAdvice" : "startAdvice"))),
                 SuggestionIds = offerSafeStart ? ["safe-start"] : [],
                 Actions = offerSafeStart

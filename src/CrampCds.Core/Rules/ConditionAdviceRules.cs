@@ -21,7 +21,7 @@ public sealed class CirrhosisCrampsRule : IRule
                 RuleId = Id,
                 Values = RuleSupport.Values(
                     ("baclofen", content.Label(severe ? "severeRenal" : "baclofen")),
-                    ("baclofenDetail", Cards.CardRenderer.Fill(content.Label(severe ? "severeRenalDetail" : "baclofenDetail"), RuleSupport.Values(("basis", facts.Renal.Basis))))),
+                    ("baclofenDetail", Cards.CardRenderer.FillValues(content.Label(severe ? "severeRenalDetail" : "baclofenDetail"), context.Catalog.Globals, ("basis", facts.Renal.Basis)))),
             });
         }
     }

@@ -42,7 +42,7 @@ public sealed class HypokalemiaRule : IRule
                 ("potassium", RuleSupport.LabText(potassium)),
                 ("limit", potassium.LimitText(content, critical ? "critical" : "low")),
                 ("drugs", wasting.Count > 0
-                    ? Cards.CardRenderer.Fill(content.Label("wastingDrugs"), RuleSupport.Values(("drugs", string.Join(", ", wasting))))
+                    ? Cards.CardRenderer.FillValues(content.Label("wastingDrugs"), context.Catalog.Globals, ("drugs", string.Join(", ", wasting)))
                     : content.Label("noWastingDrugs"))),
         });
     }

@@ -29,7 +29,7 @@ public sealed class HypomagnesemiaRule : IRule
         }
 
         var advice = facts.Renal.Status == RenalStatus.Severe
-            ? Cards.CardRenderer.Fill(content.Label("severeRenal"), RuleSupport.Values(("basis", facts.Renal.Basis)))
+            ? Cards.CardRenderer.FillValues(content.Label("severeRenal"), context.Catalog.Globals, ("basis", facts.Renal.Basis))
             : content.Label("treat");
         findings.Add(new Finding
         {

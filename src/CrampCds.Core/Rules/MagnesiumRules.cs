@@ -119,7 +119,7 @@ public sealed class MagnesiumWithoutDeficitRule : IRule
                 return;
             }
 
-            finding = CardRenderer.Fill(content.Label("normal"), RuleSupport.Values(("magnesium", RuleSupport.LabText(magnesium))));
+            finding = CardRenderer.FillValues(content.Label("normal"), context.Catalog.Globals, ("magnesium", RuleSupport.LabText(magnesium)));
         }
         else if (context.Data.IsMissing(DataCategory.Labs))
         {

@@ -43,18 +43,18 @@ public sealed class PotassiumOrderCheckRule : IRule
         var risks = new List<string>();
         if (potassium is not null && RuleSupport.Position(potassium, content, null, "high") == 1)
         {
-            risks.Add(CardRenderer.Fill(content.Label("highPotassium"), RuleSupport.Values(("potassium", RuleSupport.LabText(potassium)), ("limit", potassium.LimitText(content, "high")))));
+            risks.Add(CardRenderer.FillValues(content.Label("highPotassium"), context.Catalog.Globals, ("potassium", RuleSupport.LabText(potassium)), ("limit", potassium.LimitText(content, "high"))));
         }
 
         if (facts.Renal.Status == RenalStatus.Severe)
         {
-            risks.Add(CardRenderer.Fill(content.Label("severeRenal"), RuleSupport.Values(("basis", facts.Renal.Basis))));
+            risks.Add(CardRenderer.FillValues(content.Label("severeRenal"), context.Catalog.Globals, ("basis", facts.Renal.Basis)));
         }
 
         var sparing = facts.ActiveMedications.Concat(facts.DraftOrders).Where(m => m.IsIn(ConceptIds.PotassiumSparingDiuretic)).Select(m => m.Name).Distinct().ToList();
         if (sparing.Count > 0)
         {
-            risks.Add(CardRenderer.Fill(content.Label("potassiumSparing"), RuleSupport.Values(("drugs", string.Join(", ", sparing)))));
+            risks.Add(CardRenderer.FillValues(content.Label("potassiumSparing"), context.Catalog.Globals, ("drugs", string.Join(", ", sparing))));
         }
 
         var noCurrent = potassium is null && !context.Data.IsMissing(DataCategory.Labs);

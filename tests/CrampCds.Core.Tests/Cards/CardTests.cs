@@ -9,7 +9,7 @@ public class CardTests
     [Fact]
     public void A_card_whose_texts_were_read_equals_its_unread_copy_and_keeps_its_hash()
     {
-        var card = QuinineCard("quinine sulfate 324 MG Oral Capsule");
+        var card = TestContent.QuinineOrderCard("quinine sulfate 324 MG Oral Capsule");
         var copy = card with { };
         var hash = card.GetHashCode();
         var set = new HashSet<Card> { card };
@@ -25,9 +25,9 @@ public class CardTests
     [Fact]
     public void Cards_that_say_different_things_are_not_equal()
     {
-        var card = QuinineCard("quinine sulfate 324 MG Oral Capsule");
+        var card = TestContent.QuinineOrderCard("quinine sulfate 324 MG Oral Capsule");
 
-        card.Should().NotBe(QuinineCard("quinine sulfate 260 MG Oral Tablet") with { Uuid = card.Uuid });
+        card.Should().NotBe(TestContent.QuinineOrderCard("quinine sulfate 260 MG Oral Tablet") with { Uuid = card.Uuid });
         card.Should().NotBe(card with { Summary = "Local summary" });
         card.Should().NotBe(card with { Detail = "Local wording" });
         card.Should().NotBe(card with { Detail = null });
@@ -42,11 +42,4 @@ public class CardTests
         card.Detail.Should().BeNull();
         CardsJson.Serialize([card]).Should().Contain("\"summary\":null").And.NotContain("detail");
     }
-
-    private static Card QuinineCard(string drug) => CardRenderer.Render(
-        new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", drug)) },
-        TestContent.Catalog.Rules["quinine-order"],
-        TestContent.Catalog.Globals,
-        new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
-        new CardIds());
 }

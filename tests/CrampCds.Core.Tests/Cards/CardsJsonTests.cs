@@ -87,7 +87,7 @@ public class CardsJsonTests
     public void A_summary_longer_than_the_spec_allows_is_cut_with_an_ellipsis_whether_written_or_read()
     {
         var longName = "quinine sulfate 324 MG Oral Capsule " + string.Concat(Enumerable.Repeat("(compounded by the outpatient pharmacy) ", 5));
-        var card = QuinineCard(longName);
+        var card = TestContent.QuinineOrderCard(longName);
 
         using var written = JsonDocument.Parse(CardsJson.Serialize([card]));
         var summary = written.RootElement.GetProperty("cards")[0].GetProperty("summary").GetString()!;
@@ -99,7 +99,7 @@ public class CardsJsonTests
     [Fact]
     public void A_detail_replaced_or_removed_after_rendering_is_written_as_replaced()
     {
-        var card = QuinineCard("quinine sulfate 324 MG Oral Capsule");
+        var card = TestContent.QuinineOrderCard("quinine sulfate 324 MG Oral Capsule");
 
         using var parsed = JsonDocument.Parse(CardsJson.Serialize([card with { Detail = "Local wording" }, card with { Detail = null }, card]));
         var written = parsed.RootElement.GetProperty("cards");
@@ -109,23 +109,12 @@ public class CardsJsonTests
         written[2].GetProperty("detail").GetString().Should().Contain("quinine sulfate 324 MG Oral Capsule").And.Be(card.Detail);
     }
 
-    private static Card QuinineCard(string drug) => CardRenderer.Render(
-        new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", drug)) },
-        TestContent.Catalog.Rules["quinine-order"],
-        TestContent.Catalog.Globals,
-        new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
-        new CardIds());
 
     [Fact]
     public void A_card_whose_source_was_changed_after_rendering_is_written_with_its_own_source()
     {
         var content = TestContent.Catalog.Rules["quinine-order"];
-        var card = CardRenderer.Render(
-            new Finding { RuleId = "quinine-order", Values = RuleSupport.Values(("drug", "quinine sulfate 324 MG Oral Capsule")) },
-            content,
-            TestContent.Catalog.Globals,
-            new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero),
-            new CardIds());
+        var card = TestContent.QuinineOrderCard("quinine sulfate 324 MG Oral Capsule");
         var changed = card with { Source = new CardSource { Label = "Local policy", Url = "https://example.org/policy" }, Links = null };
 
         using var parsed = JsonDocument.Parse(CardsJson.Serialize([card, changed]));
