@@ -209,7 +209,18 @@ public sealed class CardCatalog
                 NamesOnlyGlobals(texts, Path.Combine(rulesDirectory, rule.Id + ".json"), "");
             }
 
-            NamesOnlyGlobals(facts.RenalBasis.All, factsFile, "renalBasis: ");
+            // A fact's wording is filled with the values its template is given, and settings: any other name would reach a card as it stands.
+            foreach (var (section, templates) in new[] { ("renalBasis", facts.RenalBasis.Templates), ("valueWording", facts.ValueWording.Templates) })
+            {
+                foreach (var (name, template, given) in templates)
+                {
+                    NamesOnlyGlobals([template], factsFile, $"{section}.{name}: ");
+                    foreach (var unknown in Placeholders(template).Where(n => !n.Contains('.', StringComparison.Ordinal) && !given.Contains(n, StringComparer.Ordinal)))
+                    {
+                        check.Error(factsFile, $"{section}.{name}: {{{unknown}}} is not given to it (it has {(given.Length == 0 ? "none" : string.Join(", ", given.Select(g => "{" + g + "}")))})");
+                    }
+                }
+            }
         }
 
         if (check.HasErrors || services is null || medications is null || conditions is null || labs is null || facts is null)

@@ -221,6 +221,9 @@ public sealed record FactsSettings
 
     /// <summary>How a card words what the renal status rests on.</summary>
     public required RenalBasisWording RenalBasis { get; init; }
+
+    /// <summary>How a card words a daily dose and a lab's reference range and flag.</summary>
+    public required ValueWording ValueWording { get; init; }
 }
 
 /// <summary>
@@ -235,7 +238,43 @@ public sealed record RenalBasisWording
     public required string None { get; init; }
     public required string Unusable { get; init; }
 
-    public IEnumerable<string> All => [Coded, Measured, Computed, None, Unusable];
+    /// <summary>Each template with its name in facts.json and the placeholders it is given.</summary>
+    public IEnumerable<(string Name, string Template, string[] Given)> Templates =>
+    [
+        ("coded", Coded, ["condition"]),
+        ("measured", Measured, ["analyte", "result"]),
+        ("computed", Computed, ["analyte", "result"]),
+        ("none", None, []),
+        ("unusable", Unusable, ["latest"]),
+    ];
+}
+
+/// <summary>
+/// A dose and a lab result as cards state them: <c>{mgPerDay}</c>, <c>{mg}</c> (one administration) and <c>{times}</c>
+/// (a day); <c>{result}</c> the value, unit and date, then the lab's own <c>{range}</c> and <c>{interpretation}</c> code;
+/// a range from its <c>{low}</c> and <c>{high}</c> ends and <c>{unit}</c>.
+/// </summary>
+public sealed record ValueWording
+{
+    public required string Dose { get; init; }
+    public required string DoseSchedule { get; init; }
+    public required string LabReference { get; init; }
+    public required string LabFlagged { get; init; }
+    public required string RangeBetween { get; init; }
+    public required string RangeFrom { get; init; }
+    public required string RangeTo { get; init; }
+
+    /// <summary>Each template with its name in facts.json and the placeholders it is given.</summary>
+    public IEnumerable<(string Name, string Template, string[] Given)> Templates =>
+    [
+        ("dose", Dose, ["mgPerDay"]),
+        ("doseSchedule", DoseSchedule, ["mgPerDay", "mg", "times"]),
+        ("labReference", LabReference, ["result", "range"]),
+        ("labFlagged", LabFlagged, ["result", "interpretation"]),
+        ("rangeBetween", RangeBetween, ["low", "high", "unit"]),
+        ("rangeFrom", RangeFrom, ["low", "unit"]),
+        ("rangeTo", RangeTo, ["high", "unit"]),
+    ];
 }
 
 public sealed record LabAnalyte

@@ -274,7 +274,7 @@ public static class FactsBuilder
             {
                 date = Date(observation);
                 dated = true;
-                Offer(latest, analyte, observation.ValueQuantity, observation.ReferenceRange, observation.Interpretation, date, now, currentDays);
+                Offer(latest, analyte, observation.ValueQuantity, observation.ReferenceRange, observation.Interpretation, date, now, currentDays, catalog);
             }
 
             // eGFR is sometimes reported as a component of a panel (the R4 example f205 does so).
@@ -284,7 +284,7 @@ public static class FactsBuilder
                 {
                     date = dated ? date : Date(observation);
                     dated = true;
-                    Offer(latest, componentAnalyte, component.ValueQuantity, component.ReferenceRange, component.Interpretation, date, now, currentDays);
+                    Offer(latest, componentAnalyte, component.ValueQuantity, component.ReferenceRange, component.Interpretation, date, now, currentDays, catalog);
                 }
             }
         }
@@ -304,7 +304,8 @@ public static class FactsBuilder
         CodeableConcept[]? interpretation,
         DateTimeOffset? date,
         DateTimeOffset now,
-        int currentDays)
+        int currentDays,
+        CardCatalog catalog)
     {
         // A negative result is a data error; a result dated ahead of now cannot be the latest one.
         if (quantity?.Value is not { } value || value < 0 || date > now.AddDays(1))
@@ -333,7 +334,7 @@ public static class FactsBuilder
             Canonical = LabUnits.ToCanonical(analyte, value, unit),
             Date = date,
             IsCurrent = date is { } d && d <= now.AddDays(1) && d >= now.AddDays(-currentDays),
-            ReferenceRange = DescribeRange(ranges),
+            ReferenceRange = DescribeRange(ranges, catalog),
             Interpretation = FirstCode(interpretation),
         };
     }
@@ -354,7 +355,7 @@ public static class FactsBuilder
         return null;
     }
 
-    private static string? DescribeRange(ObservationReferenceRange[]? ranges)
+    private static string? DescribeRange(ObservationReferenceRange[]? ranges, CardCatalog catalog)
     {
         if (ranges is not [var range, ..])
         {
@@ -366,17 +367,20 @@ public static class FactsBuilder
             return text;
         }
 
-        var low = range.Low?.Value?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
-        var high = range.High?.Value?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var wording = catalog.Facts.ValueWording;
+        var low = range.Low?.Value is { } l ? RangeNumber(l) : null;
+        var high = range.High?.Value is { } h ? RangeNumber(h) : null;
         var unit = range.Low?.Unit ?? range.High?.Unit ?? "";
         return (low, high) switch
         {
-            (not null, not null) => $"{low}-{high} {unit}".Trim(),
-            (not null, null) => $">= {low} {unit}".Trim(),
-            (null, not null) => $"<= {high} {unit}".Trim(),
+            (not null, not null) => CardRenderer.FillValues(wording.RangeBetween, catalog.Globals, ("low", low), ("high", high), ("unit", unit)).Trim(),
+            (not null, null) => CardRenderer.FillValues(wording.RangeFrom, catalog.Globals, ("low", low), ("unit", unit)).Trim(),
+            (null, not null) => CardRenderer.FillValues(wording.RangeTo, catalog.Globals, ("high", high), ("unit", unit)).Trim(),
             _ => null,
         };
     }
+
+    private static string RangeNumber(decimal value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static RenalFact Renal(LabFact?[] labs, PatientData data, CardCatalog catalog, int? age, string? sex, DateTimeOffset now)
     {

@@ -26,7 +26,7 @@ public sealed class BaclofenActiveRenalRule : IRule
         {
             if (medication.Is(ConceptIds.Baclofen))
             {
-                var dose = medication.Dose.IsAssessable ? RuleSupport.DoseText(medication.Dose) : context.Content(Id).Label("doseUnknown");
+                var dose = medication.Dose.IsAssessable ? RuleSupport.DoseText(context, medication.Dose) : context.Content(Id).Label("doseUnknown");
                 findings.Add(new Finding
                 {
                     RuleId = Id,

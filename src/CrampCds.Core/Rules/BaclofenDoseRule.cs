@@ -100,7 +100,7 @@ public sealed class BaclofenDoseRule : IRule
                 Indicator = critical ? "critical" : "warning",
                 Values = RuleSupport.Values(
                     ("drug", order.Name),
-                    ("dose", RuleSupport.DoseText(dose)),
+                    ("dose", RuleSupport.DoseText(context, dose)),
                     ("limits", limits.ToStringAndClear()),
                     ("safeStart", safeStart),
                     ("advice", startExceeded

@@ -50,7 +50,7 @@ public sealed class ElectrolytesMissingRule : IRule
             names.Add(content.Label(id));
             details.Add($"- {content.Label(id)}: " + Markdown.Escape(last is null
                 ? content.Label("neverMeasured")
-                : CardRenderer.FillValues(content.Label("lastKnown"), context.Catalog.Globals, ("result", RuleSupport.LabText(last)))));
+                : CardRenderer.FillValues(content.Label("lastKnown"), context.Catalog.Globals, ("result", RuleSupport.LabText(context, last)))));
             orders.Add(new SuggestionAction { Type = "create", Description = "", Resource = SuggestedResources.LabOrder(content.LabOrders![id], context.Request.Context.PatientId) });
         }
 

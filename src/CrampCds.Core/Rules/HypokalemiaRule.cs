@@ -39,7 +39,7 @@ public sealed class HypokalemiaRule : IRule
             RuleId = Id,
             Indicator = critical ? "critical" : "warning",
             Values = RuleSupport.Values(
-                ("potassium", RuleSupport.LabText(potassium)),
+                ("potassium", RuleSupport.LabText(context, potassium)),
                 ("limit", potassium.LimitText(content, critical ? "critical" : "low")),
                 ("drugs", wasting.Count > 0
                     ? Cards.CardRenderer.FillValues(content.Label("wastingDrugs"), context.Catalog.Globals, ("drugs", string.Join(", ", wasting)))

@@ -34,7 +34,7 @@ public sealed class HypomagnesemiaRule : IRule
         findings.Add(new Finding
         {
             RuleId = Id,
-            Values = RuleSupport.Values(("magnesium", RuleSupport.LabText(magnesium)), ("limit", magnesium.LimitText(content, "low")), ("advice", advice)),
+            Values = RuleSupport.Values(("magnesium", RuleSupport.LabText(context, magnesium)), ("limit", magnesium.LimitText(content, "low")), ("advice", advice)),
         });
     }
 }

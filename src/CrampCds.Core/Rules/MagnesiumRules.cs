@@ -78,7 +78,7 @@ public sealed class MagnesiumHighRule : IRule
             {
                 RuleId = Id,
                 Target = order.Source,
-                Values = RuleSupport.Values(("drug", order.Name), ("magnesium", RuleSupport.LabText(magnesium)), ("limit", magnesium.LimitText(content, "high"))),
+                Values = RuleSupport.Values(("drug", order.Name), ("magnesium", RuleSupport.LabText(context, magnesium)), ("limit", magnesium.LimitText(content, "high"))),
             });
         }
     }
@@ -119,7 +119,7 @@ public sealed class MagnesiumWithoutDeficitRule : IRule
                 return;
             }
 
-            finding = CardRenderer.FillValues(content.Label("normal"), context.Catalog.Globals, ("magnesium", RuleSupport.LabText(magnesium)));
+            finding = CardRenderer.FillValues(content.Label("normal"), context.Catalog.Globals, ("magnesium", RuleSupport.LabText(context, magnesium)));
         }
         else if (context.Data.IsMissing(DataCategory.Labs))
         {

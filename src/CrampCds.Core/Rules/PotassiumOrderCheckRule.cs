@@ -43,7 +43,7 @@ public sealed class PotassiumOrderCheckRule : IRule
         var risks = new List<string>();
         if (potassium is not null && RuleSupport.Position(potassium, content, null, "high") == 1)
         {
-            risks.Add(CardRenderer.FillValues(content.Label("highPotassium"), context.Catalog.Globals, ("potassium", RuleSupport.LabText(potassium)), ("limit", potassium.LimitText(content, "high"))));
+            risks.Add(CardRenderer.FillValues(content.Label("highPotassium"), context.Catalog.Globals, ("potassium", RuleSupport.LabText(context, potassium)), ("limit", potassium.LimitText(content, "high"))));
         }
 
         if (facts.Renal.Status == RenalStatus.Severe)

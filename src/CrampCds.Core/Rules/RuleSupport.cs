@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
 using CrampCds.Core.Hooks;
@@ -16,11 +17,14 @@ internal static class RuleSupport
 
     public static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    /// <summary>"30 mg/day (10 mg 3 times a day)".</summary>
-    public static string DoseText(DailyDose dose) =>
-        dose.MgPerAdministration is { } single && dose.AdministrationsPerDay is { } times
-            ? string.Create(CultureInfo.InvariantCulture, $"{dose.MgPerDay!.Value:0.##} mg/day ({single:0.##} mg {times:0.##} times a day)")
-            : string.Create(CultureInfo.InvariantCulture, $"{dose.MgPerDay ?? 0:0.##} mg/day");
+    /// <summary>"30 mg/day (10 mg 3 times a day)", worded by facts.json's valueWording.</summary>
+    public static string DoseText(RuleContext context, DailyDose dose)
+    {
+        var wording = context.Catalog.Facts.ValueWording;
+        return dose.MgPerAdministration is { } single && dose.AdministrationsPerDay is { } times
+            ? CardRenderer.FillValues(wording.DoseSchedule, context.Catalog.Globals, ("mgPerDay", Number(dose.MgPerDay!.Value)), ("mg", Number(single)), ("times", Number(times)))
+            : CardRenderer.FillValues(wording.Dose, context.Catalog.Globals, ("mgPerDay", Number(dose.MgPerDay ?? 0)));
+    }
 
     public static bool HasCrampReason(RuleContext context, MedicationFact order) => ReasonIs(context, order, ConceptIds.Cramp);
 
@@ -51,14 +55,19 @@ internal static class RuleSupport
         return SmallMap<string>.Distinct(items);
     }
 
-    /// <summary>"potassium 3.4 mmol/L (2026-11-01; reference 3.5-5.1 mmol/L; flagged L)".</summary>
-    public static string LabText(LabFact lab)
+    /// <summary>"3.4 mmol/L (2026-11-01); lab reference 3.5-5.1 mmol/L; flagged L", worded by facts.json's valueWording.</summary>
+    public static string LabText(RuleContext context, LabFact lab)
     {
+        var wording = context.Catalog.Facts.ValueWording;
         var text = lab.Describe();
-        if (lab.ReferenceRange is not null || lab.Interpretation is not null)
+        if (lab.ReferenceRange is { } range)
         {
-            text += lab.ReferenceRange is not null ? $"; lab reference {lab.ReferenceRange}" : "";
-            text += lab.Interpretation is not null ? $"; flagged {lab.Interpretation}" : "";
+            text = CardRenderer.FillValues(wording.LabReference, context.Catalog.Globals, ("result", text), ("range", range));
+        }
+
+        if (lab.Interpretation is { } interpretation)
+        {
+            text = CardRenderer.FillValues(wording.LabFlagged, context.Catalog.Globals, ("result", text), ("interpretation", interpretation));
         }
 
         return text;

@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using CrampCds.Core.Cards;
+using CrampCds.Core.Cases;
+using CrampCds.Core.Rules;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Rules;
+
+/// <summary>
+/// Doses, lab results and reference ranges reach the cards in the words of cds-cards/facts.json's valueWording (the
+/// informaticists' to change), not in words fixed in the code.
+/// </summary>
+public sealed class ValueWordingTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+    private readonly string _copy = Path.Combine(Path.GetTempPath(), "crampcds-wording-" + Guid.NewGuid().ToString("N"));
+
+    public ValueWordingTests()
+    {
+        foreach (var file in Directory.GetFiles(TestContent.CardsPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_copy, Path.GetRelativePath(TestContent.CardsPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_copy, recursive: true);
+
+    [Fact]
+    public void The_repository_wording_gives_a_baclofen_dose_its_daily_total_and_schedule()
+    {
+        var card = BaclofenDoseCard(TestContent.Catalog);
+
+        card.Summary.Should().Be("Baclofen 60 mg/day (20 mg 3 times a day) exceeds a safe limit: Baclofen 10 MG Oral Tablet");
+    }
+
+    [Fact]
+    public void A_reworded_dose_schedule_reaches_the_baclofen_dose_card()
+    {
+        var catalog = Reworded(wording => wording["doseSchedule"] = "{mgPerDay} mg daily, as {mg} mg x{times}");
+
+        var card = BaclofenDoseCard(catalog);
+
+        card.Summary.Should().Be("Baclofen 60 mg daily, as 20 mg x3 exceeds a safe limit: Baclofen 10 MG Oral Tablet");
+    }
+
+    [Fact]
+    public void A_lab_result_gives_the_labs_own_range_and_flag_in_the_repository_wording()
+    {
+        var card = HypokalemiaCard(TestContent.Catalog);
+
+        card.Summary.Should().Be("Leg cramps with low potassium: 3.4 mmol/L (2026-11-12); lab reference 3.5-5.1 mmol/L; flagged L");
+    }
+
+    [Fact]
+    public void A_reworded_range_reference_and_flag_reach_the_hypokalemia_card()
+    {
+        var catalog = Reworded(wording =>
+        {
+            wording["labReference"] = "{result} [laboratory range {range}]";
+            wording["labFlagged"] = "{result} [{interpretation}]";
+            wording["rangeBetween"] = "{low} to {high} {unit}";
+        });
+
+        var card = HypokalemiaCard(catalog);
+
+        card.Summary.Should().Be("Leg cramps with low potassium: 3.4 mmol/L (2026-11-12) [laboratory range 3.5 to 5.1 mmol/L] [L]");
+    }
+
+    [Fact]
+    public void A_range_with_one_end_uses_its_own_wording()
+    {
+        var catalog = Reworded(wording => wording["rangeFrom"] = "at least {low} {unit}");
+
+        var card = HypokalemiaCard(catalog, range: new JsonObject { ["low"] = new JsonObject { ["value"] = 3.5, ["unit"] = "mmol/L" } }, flag: null);
+
+        card.Summary.Should().Be("Leg cramps with low potassium: 3.4 mmol/L (2026-11-12); lab reference at least 3.5 mmol/L");
+    }
+
+    [Fact]
+    public void Wording_that_names_a_value_it_is_not_given_stops_loading_and_names_the_template()
+    {
+        Edit(wording => wording["doseSchedule"] = "{mgPerDay} mg/day ({mg} mg {timesPerDay} times a day)");
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*facts.json*valueWording.doseSchedule*{timesPerDay}*{mgPerDay}, {mg}, {times}*");
+    }
+
+    [Fact]
+    public void Missing_wording_stops_loading_and_names_facts_json()
+    {
+        Edit(wording => wording.Remove("labFlagged"));
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*facts.json*labFlagged*");
+    }
+
+    // The baclofen-dose case of the sandbox's order: two 10 mg tablets three times a day (60 mg/day).
+    private static Card BaclofenDoseCard(CardCatalog catalog)
+    {
+        var request = CaseRequest("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
+        return Run(catalog, request).Single(c => c.RuleId == "baclofen-dose");
+    }
+
+    // The potassium 3.4 case, its result given the lab's reference range and an L flag.
+    private static Card HypokalemiaCard(CardCatalog catalog, JsonObject? range = null, string? flag = "L")
+    {
+        var request = CaseRequest("hypokalemia", "in-potassium-3.4.json");
+        var potassium = request["prefetch"]!["labs"]!["entry"]!.AsArray()
+            .Select(e => e!["resource"]!.AsObject())
+            .Single(o => o["code"]!["coding"]![0]!["code"]!.GetValue<string>() == "2823-3");
+        potassium["referenceRange"] = new JsonArray(range ?? new JsonObject
+        {
+            ["low"] = new JsonObject { ["value"] = 3.5, ["unit"] = "mmol/L" },
+            ["high"] = new JsonObject { ["value"] = 5.1, ["unit"] = "mmol/L" },
+        });
+        if (flag is not null)
+        {
+            potassium["interpretation"] = new JsonArray(new JsonObject
+            {
+                ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", ["code"] = flag }),
+            });
+        }
+
+        return Run(catalog, request).Single(c => c.RuleId == "hypokalemia");
+    }
+
+    private static JsonObject CaseRequest(string ruleId, string file)
+    {
+        var path = Path.Combine(TestContent.CardsPath, "cases", ruleId, file);
+        var resolved = CaseDates.Resolve(CaseFile.Load(path).Request.ToJsonString(), Now);
+        return JsonNode.Parse(resolved)!.AsObject();
+    }
+
+    private static IReadOnlyList<Card> Run(CardCatalog catalog, JsonObject request) =>
+        CaseFile.Evaluate(request.ToJsonString(), catalog, new HookEvaluator(catalog, TestContent.Rules, [], new FixedTimeProvider(Now))).Cards;
+
+    private CardCatalog Reworded(Action<JsonObject> change)
+    {
+        Edit(change);
+        return CardCatalog.Load(_copy, TestContent.Rules);
+    }
+
+    private void Edit(Action<JsonObject> change)
+    {
+        var path = Path.Combine(_copy, "facts.json");
+        var facts = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        change(facts["valueWording"]!.AsObject());
+        File.WriteAllText(path, facts.ToJsonString());
+    }
+}
