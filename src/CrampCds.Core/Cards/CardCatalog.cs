@@ -210,7 +210,7 @@ public sealed class CardCatalog
             }
 
             // A fact's wording is filled with the values its template is given, and settings: any other name would reach a card as it stands.
-            foreach (var (section, templates) in new[] { ("renalBasis", facts.RenalBasis.Templates), ("valueWording", facts.ValueWording.Templates) })
+            foreach (var (section, templates) in new[] { ("renalBasis", facts.RenalBasis.Templates), ("valueWording", facts.ValueWording.Templates), ("doseProblems", facts.DoseProblems.Templates) })
             {
                 foreach (var (name, template, given) in templates)
                 {

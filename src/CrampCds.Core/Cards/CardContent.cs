@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrampCds.Core.Fhir;
 
+using CrampCds.Core.Facts;
+
 namespace CrampCds.Core.Cards;
 
 // The shapes of the cds-cards files. Unknown members are refused, so a typo in a file stops start-up
@@ -224,6 +226,45 @@ public sealed record FactsSettings
 
     /// <summary>How a card words a daily dose and a lab's reference range and flag.</summary>
     public required ValueWording ValueWording { get; init; }
+
+    /// <summary>How a card words why a dose could not be computed.</summary>
+    public required DoseProblemWording DoseProblems { get; init; }
+}
+
+/// <summary>Why a daily dose could not be computed, as a card states it; <c>{unit}</c> is the dose's unit.</summary>
+public sealed record DoseProblemWording
+{
+    public required string NoDosage { get; init; }
+    public required string OutOfRange { get; init; }
+    public required string FrequencyUnreadable { get; init; }
+    public required string NoDoseQuantity { get; init; }
+    public required string MillilitresNeedStrength { get; init; }
+    public required string StrengthUnknown { get; init; }
+    public required string UnitNotConvertible { get; init; }
+
+    public string For(DoseProblem problem) => problem switch
+    {
+        DoseProblem.NoDosage => NoDosage,
+        DoseProblem.OutOfRange => OutOfRange,
+        DoseProblem.FrequencyUnreadable => FrequencyUnreadable,
+        DoseProblem.NoDoseQuantity => NoDoseQuantity,
+        DoseProblem.MillilitresNeedStrength => MillilitresNeedStrength,
+        DoseProblem.StrengthUnknown => StrengthUnknown,
+        DoseProblem.UnitNotConvertible => UnitNotConvertible,
+        _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, "a computed dose has no problem to word"),
+    };
+
+    /// <summary>Each template with its name in facts.json and the placeholders it is given.</summary>
+    public IEnumerable<(string Name, string Template, string[] Given)> Templates =>
+    [
+        ("noDosage", NoDosage, []),
+        ("outOfRange", OutOfRange, []),
+        ("frequencyUnreadable", FrequencyUnreadable, []),
+        ("noDoseQuantity", NoDoseQuantity, []),
+        ("millilitresNeedStrength", MillilitresNeedStrength, []),
+        ("strengthUnknown", StrengthUnknown, []),
+        ("unitNotConvertible", UnitNotConvertible, ["unit"]),
+    ];
 }
 
 /// <summary>
@@ -252,7 +293,8 @@ public sealed record RenalBasisWording
 /// <summary>
 /// A dose and a lab result as cards state them: <c>{mgPerDay}</c>, <c>{mg}</c> (one administration) and <c>{times}</c>
 /// (a day); <c>{result}</c> the value, unit and date, then the lab's own <c>{range}</c> and <c>{interpretation}</c> code;
-/// a range from its <c>{low}</c> and <c>{high}</c> ends and <c>{unit}</c>.
+/// a range from its <c>{low}</c> and <c>{high}</c> ends and <c>{unit}</c>; a result itself from its <c>{value}</c>
+/// (with any comparator), <c>{unit}</c> and <c>{date}</c> (else dateUnknown); a medication the record does not name.
 /// </summary>
 public sealed record ValueWording
 {
@@ -263,6 +305,9 @@ public sealed record ValueWording
     public required string RangeBetween { get; init; }
     public required string RangeFrom { get; init; }
     public required string RangeTo { get; init; }
+    public required string LabResult { get; init; }
+    public required string DateUnknown { get; init; }
+    public required string UnnamedMedication { get; init; }
 
     /// <summary>Each template with its name in facts.json and the placeholders it is given.</summary>
     public IEnumerable<(string Name, string Template, string[] Given)> Templates =>
@@ -274,6 +319,9 @@ public sealed record ValueWording
         ("rangeBetween", RangeBetween, ["low", "high", "unit"]),
         ("rangeFrom", RangeFrom, ["low", "unit"]),
         ("rangeTo", RangeTo, ["high", "unit"]),
+        ("labResult", LabResult, ["value", "unit", "date"]),
+        ("dateUnknown", DateUnknown, []),
+        ("unnamedMedication", UnnamedMedication, []),
     ];
 }
 

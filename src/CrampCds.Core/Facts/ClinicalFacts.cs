@@ -59,8 +59,17 @@ public sealed record LabFact
         _ => value.CompareTo(limit),
     };
 
-    public string Describe() =>
-        $"{Comparator}{Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {UnitText} ({FhirDates.Display(Date)})";
+    /// <summary>The result as a card states it: value, unit and date, in facts.json's valueWording.</summary>
+    public string Describe(Cards.CardCatalog catalog)
+    {
+        var wording = catalog.Facts.ValueWording;
+        return Cards.CardRenderer.FillValues(
+            wording.LabResult,
+            catalog.Globals,
+            ("value", Comparator + Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)),
+            ("unit", UnitText),
+            ("date", Date is { } date ? FhirDates.Display(date) : wording.DateUnknown));
+    }
 }
 
 public enum RenalStatus

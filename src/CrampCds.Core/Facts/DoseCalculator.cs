@@ -3,12 +3,25 @@ using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
 
-/// <summary>A computed daily dose, or why it could not be computed.</summary>
-public sealed record DailyDose(decimal? MgPerDay, decimal? MgPerAdministration, decimal? AdministrationsPerDay, string? NotAssessableBecause)
+/// <summary>A computed daily dose, or why it could not be computed (<see cref="Problem"/>; with the dose's unit when that was it).</summary>
+public sealed record DailyDose(decimal? MgPerDay, decimal? MgPerAdministration, decimal? AdministrationsPerDay, DoseProblem Problem = DoseProblem.None, string? ProblemUnit = null)
 {
     public bool IsAssessable => MgPerDay is not null;
 
-    public static DailyDose NotAssessable(string reason) => new(null, null, null, reason);
+    public static DailyDose NotAssessable(DoseProblem problem, string? unit = null) => new(null, null, null, problem, unit);
+}
+
+/// <summary>Why a daily dose could not be computed; cds-cards/facts.json's doseProblems words each for the card.</summary>
+public enum DoseProblem
+{
+    None,
+    NoDosage,
+    OutOfRange,
+    FrequencyUnreadable,
+    NoDoseQuantity,
+    MillilitresNeedStrength,
+    StrengthUnknown,
+    UnitNotConvertible,
 }
 
 /// <summary>
@@ -38,7 +51,7 @@ public static class DoseCalculator
     {
         if (dosages is not { Count: > 0 })
         {
-            return DailyDose.NotAssessable("no dosage instructions");
+            return DailyDose.NotAssessable(DoseProblem.NoDosage);
         }
 
         try
@@ -69,7 +82,7 @@ public static class DoseCalculator
         }
         catch (Exception ex) when (ex is OverflowException or DivideByZeroException)
         {
-            return DailyDose.NotAssessable("the dose or its timing is out of range");
+            return DailyDose.NotAssessable(DoseProblem.OutOfRange);
         }
     }
 
@@ -103,18 +116,18 @@ public static class DoseCalculator
             var single = MgPerAdministration(dosage, strength, out var doseProblem);
             if (single is null)
             {
-                return DailyDose.NotAssessable(doseProblem!);
+                return DailyDose.NotAssessable(doseProblem, doseProblem == DoseProblem.UnitNotConvertible ? UnitOf(DoseQuantity(dosage)!).ToString() : null);
             }
 
             var perDay = AdministrationsPerDay(dosage.Timing);
             if (perDay is null)
             {
-                return DailyDose.NotAssessable("the frequency cannot be read");
+                return DailyDose.NotAssessable(DoseProblem.FrequencyUnreadable);
             }
 
             if (perDay <= 0 || perDay > MaxAdministrationsPerDay || single > MaxMgPerAdministration)
             {
-                return DailyDose.NotAssessable("the dose or its timing is out of range");
+                return DailyDose.NotAssessable(DoseProblem.OutOfRange);
             }
 
             total += single.Value * perDay.Value;
@@ -122,52 +135,54 @@ public static class DoseCalculator
             largestSingle = largestSingle is null ? single : Math.Max(largestSingle.Value, single.Value);
         }
 
-        return new DailyDose(decimal.Round(total, 3), largestSingle, decimal.Round(perDayTotal, 3), null);
+        return new DailyDose(decimal.Round(total, 3), largestSingle, decimal.Round(perDayTotal, 3));
     }
 
-    public static decimal? MgPerAdministration(Dosage dosage, Strength? strength, out string? problem)
+    public static decimal? MgPerAdministration(Dosage dosage, Strength? strength, out DoseProblem problem)
     {
         var quantity = DoseQuantity(dosage);
         if (quantity?.Value is not { } value || value <= 0)
         {
-            problem = "no dose quantity";
+            problem = DoseProblem.NoDoseQuantity;
             return null;
         }
 
-        var unit = (quantity.Code ?? quantity.Unit ?? "").AsSpan().Trim();
+        var unit = UnitOf(quantity);
         if (unit.Equals("mg", StringComparison.OrdinalIgnoreCase))
         {
-            problem = null;
+            problem = DoseProblem.None;
             return value;
         }
 
         if (unit.Equals("g", StringComparison.OrdinalIgnoreCase))
         {
-            problem = null;
+            problem = DoseProblem.None;
             return value * 1000m;
         }
 
         if (unit.Equals("ug", StringComparison.OrdinalIgnoreCase) || unit.Equals("mcg", StringComparison.OrdinalIgnoreCase))
         {
-            problem = null;
+            problem = DoseProblem.None;
             return value / 1000m;
         }
 
         if (unit.Equals("ml", StringComparison.OrdinalIgnoreCase))
         {
-            problem = strength is { PerMilliliter: true } ? null : "a dose in mL needs a mg/mL product strength";
+            problem = strength is { PerMilliliter: true } ? DoseProblem.None : DoseProblem.MillilitresNeedStrength;
             return strength is { PerMilliliter: true } s ? value * s.Milligrams : null;
         }
 
         if (CountUnits.Contains(unit))
         {
-            problem = strength is { PerMilliliter: false } ? null : "the product strength is not known";
+            problem = strength is { PerMilliliter: false } ? DoseProblem.None : DoseProblem.StrengthUnknown;
             return strength is { PerMilliliter: false } s ? value * s.Milligrams : null;
         }
 
-        problem = $"the dose unit '{unit}' cannot be converted to mg";
+        problem = DoseProblem.UnitNotConvertible;
         return null;
     }
+
+    private static ReadOnlySpan<char> UnitOf(Quantity quantity) => (quantity.Code ?? quantity.Unit ?? "").AsSpan().Trim();
 
     /// <summary>Administrations per day from timing.repeat, else the timing code; null when neither says.</summary>
     public static decimal? AdministrationsPerDay(Timing? timing)

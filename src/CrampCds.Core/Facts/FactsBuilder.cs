@@ -201,7 +201,7 @@ public static class FactsBuilder
         return new MedicationFact
         {
             Source = source,
-            Name = MedicationNames.Display(descriptions),
+            Name = MedicationNames.Display(descriptions) ?? catalog.Facts.ValueWording.UnnamedMedication,
             ConceptIds = conceptIds,
             Classes = classes,
             Dose = DoseCalculator.Compute(dosages, strength),
@@ -432,7 +432,7 @@ public static class FactsBuilder
             return new RenalFact(RenalStatus.Unknown, UnknownBasis(labs, catalog), egfr);
         }
 
-        var basis = CardRenderer.FillValues(egfr!.Computed ? wording.Computed : wording.Measured, globals, ("analyte", catalog.Labs.Display(Analyte.Egfr)), ("result", egfr.Describe()));
+        var basis = CardRenderer.FillValues(egfr!.Computed ? wording.Computed : wording.Measured, globals, ("analyte", catalog.Labs.Display(Analyte.Egfr)), ("result", egfr.Describe(catalog)));
         return new RenalFact(measured, basis, egfr);
     }
 
@@ -482,7 +482,7 @@ public static class FactsBuilder
         {
             if (labs[(int)analyte] is { } lab)
             {
-                unusable.Add(CardRenderer.FillValues(wording.Measured, catalog.Globals, ("analyte", catalog.Labs.Display(analyte)), ("result", lab.Describe())));
+                unusable.Add(CardRenderer.FillValues(wording.Measured, catalog.Globals, ("analyte", catalog.Labs.Display(analyte)), ("result", lab.Describe(catalog))));
             }
         }
 

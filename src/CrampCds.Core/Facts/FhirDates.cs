@@ -157,6 +157,5 @@ public static class FhirDates
     }
 
     /// <summary>How a card prints a date.</summary>
-    public static string Display(DateTimeOffset? date) =>
-        date is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "date unknown";
+    public static string Display(DateTimeOffset date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,7 @@ public sealed class BaclofenDoseUnknownRule : IRule
                 {
                     RuleId = Id,
                     Target = order.Source,
-                    Values = RuleSupport.Values(("drug", order.Name), ("reason", order.Dose.NotAssessableBecause ?? "")),
+                    Values = RuleSupport.Values(("drug", order.Name), ("reason", RuleSupport.DoseProblemText(context, order.Dose))),
                 });
             }
         }

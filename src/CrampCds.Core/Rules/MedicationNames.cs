@@ -4,8 +4,8 @@ namespace CrampCds.Core.Rules;
 
 public static class MedicationNames
 {
-    /// <summary>How a card names a medication: the order's text, else the first coding's display.</summary>
-    public static string Display(IReadOnlyList<CodeableConcept> descriptions)
+    /// <summary>How a card names a medication: the order's text, else the first coding's display; null when neither names it.</summary>
+    public static string? Display(IReadOnlyList<CodeableConcept> descriptions)
     {
         for (var i = 0; i < descriptions.Count; i++)
         {
@@ -24,6 +24,6 @@ public static class MedicationNames
             }
         }
 
-        return "the ordered medication";
+        return null;
     }
 }

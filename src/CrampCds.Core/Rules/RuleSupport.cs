@@ -26,6 +26,10 @@ internal static class RuleSupport
             : CardRenderer.FillValues(wording.Dose, context.Catalog.Globals, ("mgPerDay", Number(dose.MgPerDay ?? 0)));
     }
 
+    /// <summary>Why the dose could not be computed, worded by facts.json's doseProblems.</summary>
+    public static string DoseProblemText(RuleContext context, DailyDose dose) =>
+        CardRenderer.FillValues(context.Catalog.Facts.DoseProblems.For(dose.Problem), context.Catalog.Globals, ("unit", dose.ProblemUnit ?? ""));
+
     public static bool HasCrampReason(RuleContext context, MedicationFact order) => ReasonIs(context, order, ConceptIds.Cramp);
 
     /// <summary>True when one of the order's reasons names <paramref name="conceptId"/> (coded, or in its text).</summary>
@@ -59,7 +63,7 @@ internal static class RuleSupport
     public static string LabText(RuleContext context, LabFact lab)
     {
         var wording = context.Catalog.Facts.ValueWording;
-        var text = lab.Describe();
+        var text = lab.Describe(context.Catalog);
         if (lab.ReferenceRange is { } range)
         {
             text = CardRenderer.FillValues(wording.LabReference, context.Catalog.Globals, ("result", text), ("range", range));

@@ -105,7 +105,7 @@ public class DoseCalculatorTests
         var dose = DoseCalculator.Compute([dosage], null);
 
         dose.IsAssessable.Should().BeFalse();
-        dose.NotAssessableBecause.Should().Contain("strength");
+        dose.Problem.Should().Be(DoseProblem.StrengthUnknown);
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public class DoseCalculatorTests
         var noFrequency = new Dosage { DoseQuantity = new Quantity { Value = 5, Code = "mg" } };
         var noDose = new Dosage { Timing = new Timing { Repeat = new TimingRepeat { Frequency = 3, Period = 1, PeriodUnit = "d" } }, Text = "5 mg three times a day" };
 
-        DoseCalculator.Compute([noFrequency], null).IsAssessable.Should().BeFalse();
-        DoseCalculator.Compute([noDose], null).IsAssessable.Should().BeFalse();
-        DoseCalculator.Compute([], null).IsAssessable.Should().BeFalse();
+        DoseCalculator.Compute([noFrequency], null).Should().Be(DailyDose.NotAssessable(DoseProblem.FrequencyUnreadable));
+        DoseCalculator.Compute([noDose], null).Should().Be(DailyDose.NotAssessable(DoseProblem.NoDoseQuantity));
+        DoseCalculator.Compute([], null).Should().Be(DailyDose.NotAssessable(DoseProblem.NoDosage));
     }
 
     [Theory]
@@ -206,10 +206,10 @@ public class DoseCalculatorTests
     }
 
     [Theory]
-    [InlineData("mL", "a dose in mL needs a mg/mL product strength")]
-    [InlineData("puff", "the dose unit 'puff' cannot be converted to mg")]
-    [InlineData(" drops ", "the dose unit 'drops' cannot be converted to mg")]
-    public void An_unconvertible_unit_says_why(string unit, string reason)
+    [InlineData("mL", DoseProblem.MillilitresNeedStrength, null)]
+    [InlineData("puff", DoseProblem.UnitNotConvertible, "puff")]
+    [InlineData(" drops ", DoseProblem.UnitNotConvertible, "drops")]
+    public void An_unconvertible_unit_says_why(string unit, DoseProblem problem, string? problemUnit)
     {
         var dosage = new Dosage
         {
@@ -217,6 +217,9 @@ public class DoseCalculatorTests
             DoseAndRate = [new DoseAndRate { DoseQuantity = new Quantity { Value = 1, Unit = unit } }],
         };
 
-        DoseCalculator.Compute([dosage], Baclofen10).NotAssessableBecause.Should().Be(reason);
+        var dose = DoseCalculator.Compute([dosage], Baclofen10);
+
+        dose.Problem.Should().Be(problem);
+        dose.ProblemUnit.Should().Be(problemUnit);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Cases;
+using CrampCds.Core.Facts;
 using CrampCds.Core.Rules;
 using FluentAssertions;
 
@@ -79,6 +80,53 @@ public sealed class ValueWordingTests : IDisposable
     }
 
     [Fact]
+    public void A_dose_that_cannot_be_computed_is_explained_in_the_repository_wording()
+    {
+        var card = BaclofenDoseUnknownCard(TestContent.Catalog);
+
+        card.Detail.Should().Contain("(the dose unit 'puff' cannot be converted to mg)");
+    }
+
+    [Fact]
+    public void A_reworded_dose_problem_reaches_the_baclofen_dose_unknown_card()
+    {
+        var path = Path.Combine(_copy, "facts.json");
+        var facts = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        facts["doseProblems"]!["unitNotConvertible"] = "doses in {unit} are not converted";
+        File.WriteAllText(path, facts.ToJsonString());
+
+        var card = BaclofenDoseUnknownCard(CardCatalog.Load(_copy, TestContent.Rules));
+
+        card.Detail.Should().Contain("(doses in puff are not converted)");
+    }
+
+    [Fact]
+    public void A_result_is_worded_with_its_comparator_unit_and_date_or_the_wording_for_an_unknown_date()
+    {
+        var dated = new LabFact { Analyte = Analyte.Egfr, Value = 60m, Comparator = ">", Unit = LabUnit.MlPerMinPer173M2, UnitText = "mL/min/{1.73_m2}", Date = Now.AddDays(-3), IsCurrent = true };
+        var undated = dated with { Comparator = null, Value = 22m, Date = null, IsCurrent = false };
+        var catalog = Reworded(wording =>
+        {
+            wording["labResult"] = "{value} {unit} on {date}";
+            wording["dateUnknown"] = "an unrecorded date";
+        });
+
+        dated.Describe(TestContent.Catalog).Should().Be(">60 mL/min/{1.73_m2} (2026-11-19)");
+        undated.Describe(TestContent.Catalog).Should().Be("22 mL/min/{1.73_m2} (date unknown)");
+        dated.Describe(catalog).Should().Be(">60 mL/min/{1.73_m2} on 2026-11-19");
+        undated.Describe(catalog).Should().Be("22 mL/min/{1.73_m2} on an unrecorded date");
+    }
+
+    [Fact]
+    public void An_order_the_record_does_not_name_is_called_what_facts_json_calls_it()
+    {
+        var catalog = Reworded(wording => wording["unnamedMedication"] = "this baclofen order");
+
+        BaclofenDoseCard(TestContent.Catalog, unnamed: true).Summary.Should().EndWith("exceeds a safe limit: the ordered medication");
+        BaclofenDoseCard(catalog, unnamed: true).Summary.Should().EndWith("exceeds a safe limit: this baclofen order");
+    }
+
+    [Fact]
     public void Wording_that_names_a_value_it_is_not_given_stops_loading_and_names_the_template()
     {
         Edit(wording => wording["doseSchedule"] = "{mgPerDay} mg/day ({mg} mg {timesPerDay} times a day)");
@@ -99,10 +147,28 @@ public sealed class ValueWordingTests : IDisposable
     }
 
     // The baclofen-dose case of the sandbox's order: two 10 mg tablets three times a day (60 mg/day).
-    private static Card BaclofenDoseCard(CardCatalog catalog)
+    private static Card BaclofenDoseCard(CardCatalog catalog, bool unnamed = false)
     {
         var request = CaseRequest("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
+        if (unnamed)
+        {
+            // Coded (so it is still known as baclofen) but with no text or display to name it by.
+            var medication = request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["medicationCodeableConcept"]!.AsObject();
+            medication.Remove("text");
+            medication["coding"]![0]!.AsObject().Remove("display");
+        }
+
         return Run(catalog, request).Single(c => c.RuleId == "baclofen-dose");
+    }
+
+    // The same order written in puffs: no mg dose can be computed from it.
+    private static Card BaclofenDoseUnknownCard(CardCatalog catalog)
+    {
+        var request = CaseRequest("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
+        var dose = request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["dosageInstruction"]![0]!["doseAndRate"]![0]!["doseQuantity"]!;
+        dose["unit"] = "puff";
+        dose["code"] = "puff";
+        return Run(catalog, request).Single(c => c.RuleId == "baclofen-dose-unknown");
     }
 
     // The potassium 3.4 case, its result given the lab's reference range and an L flag.
