@@ -79,7 +79,7 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
                 card.Indicator,
                 hookInstance,
                 hash,
-                card.Suggestions?.Select(s => s.Uuid).ToList() ?? [],
+                SuggestionUuids(card),
                 now);
             if (!_queue.Writer.TryWrite(issued))
             {
@@ -101,6 +101,22 @@ public sealed class CardLog(FeedbackStore store, PatientHasher hasher, CrampCdsO
                 metrics.StoreFallbacks.Inc("card-log-lost");
             }
         }
+    }
+
+    private static string[] SuggestionUuids(Card card)
+    {
+        if (card.Suggestions is not { Count: > 0 } suggestions)
+        {
+            return [];
+        }
+
+        var uuids = new string[suggestions.Count];
+        for (var i = 0; i < uuids.Length; i++)
+        {
+            uuids[i] = suggestions[i].Uuid;
+        }
+
+        return uuids;
     }
 
     /// <summary>No more cards will come (shutdown): the writer drains what is left.</summary>

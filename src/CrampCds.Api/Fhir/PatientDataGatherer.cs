@@ -27,19 +27,22 @@ public sealed class PatientDataGatherer(
 
         var plans = PrefetchPlanner.Plan(request, service.Prefetch);
         var baseUrl = request.FhirServer is null ? null : policy.Resolve(request.FhirServer);
-        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        var budget = new FetchBudget(time.GetUtcNow().AddMilliseconds(options.Fhir.TimeoutMs), deadline.Token, cancellationToken);
-
-        var fetches = new List<Task<(DataCategory Category, CategoryResult Result)>>();
+        List<CategoryPlan>? network = null;
         foreach (var plan in plans)
         {
             if (!plan.NeedsFetch)
             {
-                if (plan.Prefetched is not null)
+                // A complete prefetch is used as it is; one the client paged has the rest fetched like any other page.
+                if (plan.Prefetched is { } prefetched)
                 {
-                    // A client may page its prefetch: the rest is fetched like any other page.
-                    fetches.Add(UsePrefetchAsync(plan.Category, plan.Prefetched, baseUrl, request.FhirAuthorization, budget));
+                    if (NextLink(prefetched) is null)
+                    {
+                        builder.Add(plan.Category, prefetched);
+                    }
+                    else
+                    {
+                        (network ??= []).Add(plan);
+                    }
                 }
 
                 continue;
@@ -54,8 +57,48 @@ public sealed class PatientDataGatherer(
             }
             else
             {
-                fetches.Add(FetchCategoryAsync(plan.Category, new Uri(baseUrl, ServerRelative(baseUrl, plan.Query!)), baseUrl, request.FhirAuthorization, budget));
+                (network ??= []).Add(plan);
             }
+        }
+
+        // Only a call that reaches the FHIR server pays for a deadline and its tasks: most come with all their data.
+        var fetches = 0;
+        if (network is not null || (baseUrl is not null && builder.UnresolvedMedicationReferences().Count > 0))
+        {
+            fetches = await FetchAsync(builder, network ?? [], baseUrl, request.FhirAuthorization, cancellationToken);
+        }
+
+        builder.MedicationsUnreadable();
+
+        var data = builder.Build();
+        foreach (var gap in data.Gaps)
+        {
+            logger.DataGap(gap.Category, gap.Reason);
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.DataGathered(request.Hook, fetches, data.Gaps.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return data;
+    }
+
+    /// <summary>Fetches what the plans need (and the Medications orders reference) within CrampCds:Fhir:TimeoutMs; returns how many fetches ran.</summary>
+    private async Task<int> FetchAsync(
+        PatientDataBuilder builder, List<CategoryPlan> plans, Uri? baseUrl, FhirAuthorization? authorization, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Fhir.TimeoutMs), time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var budget = new FetchBudget(time.GetUtcNow().AddMilliseconds(options.Fhir.TimeoutMs), deadline.Token, cancellationToken);
+
+        // The first queries go out in one parallel round.
+        var fetches = new Task<(DataCategory Category, CategoryResult Result)>[plans.Count];
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            fetches[i] = plan.NeedsFetch
+                ? FetchCategoryAsync(plan.Category, new Uri(baseUrl!, ServerRelative(baseUrl!, plan.Query!)), baseUrl!, authorization, budget)
+                : UsePrefetchAsync(plan.Category, plan.Prefetched!, baseUrl, authorization, budget);
         }
 
         foreach (var (category, result) in await Task.WhenAll(fetches))
@@ -73,33 +116,18 @@ public sealed class PatientDataGatherer(
 
         if (baseUrl is not null)
         {
-            await ResolveMedicationsAsync(builder, baseUrl, request.FhirAuthorization, budget);
+            await ResolveMedicationsAsync(builder, baseUrl, authorization, budget);
         }
 
-        builder.MedicationsUnreadable();
-
-        var data = builder.Build();
-        foreach (var gap in data.Gaps)
-        {
-            logger.DataGap(gap.Category, gap.Reason);
-        }
-
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.DataGathered(request.Hook, fetches.Count, data.Gaps.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
-        }
-        return data;
+        return fetches.Length;
     }
 
     private async Task<(DataCategory, CategoryResult)> UsePrefetchAsync(
         DataCategory category, Resource prefetched, Uri? baseUrl, FhirAuthorization? authorization, FetchBudget budget)
     {
+        // Only a paged prefetch comes here: its next link is there.
         var resources = new List<Resource> { prefetched };
-        if (NextLink(prefetched) is not { } next)
-        {
-            return (category, new CategoryResult(resources, null));
-        }
-
+        var next = NextLink(prefetched)!;
         if (baseUrl is null || !FhirServerPolicy.IsUnder(next, baseUrl) || !policy.IsAllowed(next))
         {
             return (category, new CategoryResult(resources, DataGapReason.Incomplete));
