@@ -41,6 +41,34 @@ public class FeedbackStoreTests
 
     [Theory]
     [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
+    public async Task A_store_from_before_feedback_kept_its_patient_drops_the_card_index_by_patient_and_keeps_its_cards(string provider)
+    {
+        // A store as the 002 schema left it: the index by patient was still there.
+        await using var fixture = await StoreFixture.CreateAsync(provider);
+        await using (var first = fixture.Open())
+        {
+            await first.MigrateAsync(CancellationToken.None);
+            await first.RecordCardsAsync([Card("c1", "hash-a", Now)], CancellationToken.None);
+            await first.RecordFeedbackAsync("s", [Item("c1", "overridden", Now, "patient-aware-managed")], CancellationToken.None);
+        }
+
+        await using (var connection = fixture.Connect())
+        {
+            await connection.OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "CREATE INDEX ix_issued_cards_patient ON issued_cards (patient_hash, rule_id)");
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM schema_migrations WHERE version = '003_drop_issued_cards_patient_index.sql'");
+        }
+
+        await using var upgraded = fixture.Open();
+        await upgraded.MigrateAsync(CancellationToken.None);
+
+        (await CardIndexes(fixture)).Should().Contain("ix_issued_cards_issued_at").And.NotContain("ix_issued_cards_patient");
+        (await upgraded.OverridesAsync("hash-a", Now.AddDays(-90), CancellationToken.None)).Should().Equal(("causative-drugs", "patient-aware-managed"));
+        (await upgraded.CardOutcomesAsync(Now.AddDays(-1), Now.AddDays(1), CancellationToken.None)).Should().ContainSingle().Which.Outcome.Should().Be("overridden");
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
     public async Task Feedback_is_idempotent_and_unknown_cards_are_flagged(string provider)
     {
         await using var fixture = await StoreFixture.CreateAsync(provider);
@@ -172,6 +200,16 @@ public class FeedbackStoreTests
 
         removed.Should().Be(2);
         (await store.CardOutcomesAsync(Now.AddYears(-5), Now.AddDays(1), CancellationToken.None)).Select(r => r.CardUuid).Should().Equal("new");
+    }
+
+    private static async Task<List<string>> CardIndexes(StoreFixture fixture)
+    {
+        await using var connection = fixture.Connect();
+        await connection.OpenAsync();
+        var sql = fixture.Provider == "postgres"
+            ? "SELECT indexname FROM pg_indexes WHERE tablename = 'issued_cards' AND schemaname = current_schema()"
+            : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'issued_cards'";
+        return (await Dapper.SqlMapper.QueryAsync<string>(connection, sql)).ToList();
     }
 
     private static IssuedCard Card(string uuid, string patientHash, DateTimeOffset at) =>

@@ -76,11 +76,11 @@ public sealed class StoreFixture : IAsyncDisposable
         });
     }
 
-    /// <summary>A store over this fixture's database (a second one reads what the first wrote: a restart).</summary>
     /// <summary>A raw connection to the fixture's database, for a test that writes what the store would not.</summary>
     public System.Data.Common.DbConnection Connect() =>
         Provider == "postgres" ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
 
+    /// <summary>A store over this fixture's database (a second one reads what the first wrote: a restart).</summary>
     public FeedbackStore Open(TimeProvider? time = null)
     {
         var options = new CrampCdsOptions { Feedback = new FeedbackOptions { Provider = Provider } };
