@@ -240,7 +240,7 @@ public sealed class CardCatalog
 
     private static FrozenDictionary<string, string> BuildGlobals(IReadOnlyDictionary<string, RuleContent> rules, FactsSettings facts)
     {
-        static string Number(decimal value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        static string Number(decimal value) => NumberText.ThreeDecimals(value);
         var globals = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["facts.adultAgeYears"] = Number(facts.AdultAgeYears),

@@ -66,7 +66,7 @@ public sealed record LabFact
         return Cards.CardRenderer.FillValues(
             wording.LabResult,
             catalog.Globals,
-            ("value", Comparator + Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)),
+            ("value", Comparator is null ? Cards.NumberText.ThreeDecimals(Value) : Comparator + Cards.NumberText.ThreeDecimals(Value)),
             ("unit", UnitText),
             ("date", Date is { } date ? FhirDates.Display(date) : wording.DateUnknown));
     }

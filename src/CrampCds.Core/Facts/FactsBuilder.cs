@@ -368,8 +368,8 @@ public static class FactsBuilder
         }
 
         var wording = catalog.Facts.ValueWording;
-        var low = range.Low?.Value is { } l ? RangeNumber(l) : null;
-        var high = range.High?.Value is { } h ? RangeNumber(h) : null;
+        var low = range.Low?.Value is { } l ? NumberText.ThreeDecimals(l) : null;
+        var high = range.High?.Value is { } h ? NumberText.ThreeDecimals(h) : null;
         var unit = range.Low?.Unit ?? range.High?.Unit ?? "";
         return (low, high) switch
         {
@@ -379,8 +379,6 @@ public static class FactsBuilder
             _ => null,
         };
     }
-
-    private static string RangeNumber(decimal value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static RenalFact Renal(LabFact?[] labs, PatientData data, CardCatalog catalog, int? age, string? sex, DateTimeOffset now)
     {

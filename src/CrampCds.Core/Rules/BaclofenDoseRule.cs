@@ -89,9 +89,9 @@ public sealed class BaclofenDoseRule : IRule
             }
 
             var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
-            var safeStart = CardRenderer.FillValues(content.Label("safeStartText"), context.Catalog.Globals, ("mg", RuleSupport.Number(content.Threshold("safeStartMgPerDose"))),
+            var safeStart = CardRenderer.FillValues(content.Label("safeStartText"), context.Catalog.Globals, ("mg", NumberText.TwoDecimals(content.Threshold("safeStartMgPerDose"))),
                 ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("perDay", RuleSupport.Number(content.Threshold("safeStartMgPerDose") * timesPerDay)));
+                ("perDay", NumberText.TwoDecimals(content.Threshold("safeStartMgPerDose") * timesPerDay)));
             var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
             findings.Add(new Finding
             {

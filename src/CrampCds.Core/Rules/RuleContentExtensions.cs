@@ -35,6 +35,6 @@ public static class RuleContentExtensions
     {
         var limits = content.UnitThresholds![name];
         var unit = limits.ContainsKey(LabUnits.Key(lab.Unit)) ? lab.Unit : LabUnits.CanonicalUnit(lab.Analyte);
-        return $"{limits[LabUnits.Key(unit)].ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {LabUnits.Display(unit)}";
+        return $"{NumberText.ThreeDecimals(limits[LabUnits.Key(unit)])} {LabUnits.Display(unit)}";
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CrampCds.Core.Cards;
 using CrampCds.Core.Data;
 using CrampCds.Core.Facts;
@@ -15,15 +14,13 @@ internal static class RuleSupport
 
     public static readonly IReadOnlyList<DataCategory> Medications = [DataCategory.MedicationRequests, DataCategory.MedicationStatements];
 
-    public static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-
     /// <summary>"30 mg/day (10 mg 3 times a day)", worded by facts.json's valueWording.</summary>
     public static string DoseText(RuleContext context, DailyDose dose)
     {
         var wording = context.Catalog.Facts.ValueWording;
         return dose.MgPerAdministration is { } single && dose.AdministrationsPerDay is { } times
-            ? CardRenderer.FillValues(wording.DoseSchedule, context.Catalog.Globals, ("mgPerDay", Number(dose.MgPerDay!.Value)), ("mg", Number(single)), ("times", Number(times)))
-            : CardRenderer.FillValues(wording.Dose, context.Catalog.Globals, ("mgPerDay", Number(dose.MgPerDay ?? 0)));
+            ? CardRenderer.FillValues(wording.DoseSchedule, context.Catalog.Globals, ("mgPerDay", NumberText.TwoDecimals(dose.MgPerDay!.Value)), ("mg", NumberText.TwoDecimals(single)), ("times", NumberText.TwoDecimals(times)))
+            : CardRenderer.FillValues(wording.Dose, context.Catalog.Globals, ("mgPerDay", NumberText.TwoDecimals(dose.MgPerDay ?? 0)));
     }
 
     /// <summary>Why the dose could not be computed, worded by facts.json's doseProblems.</summary>
