@@ -160,8 +160,10 @@ public sealed class MetricsEndpointTests
     {
         await using var stub = await FhirStub.StartAsync();
         stub.RespondWithStatus("/Condition", HttpStatusCode.ServiceUnavailable);
+        // The budget is the breaker's to test, not the deadline's: under a loaded suite a retried 503 could outlast the 2 s default and count as Timeout.
         await using var app = new CrampCdsApplication(stub.BaseUrl,
-            ("CrampCds:Fhir:BreakerMinimumThroughput", "2"), ("CrampCds:Fhir:BreakDurationSeconds", "30"));
+            ("CrampCds:Fhir:BreakerMinimumThroughput", "2"), ("CrampCds:Fhir:BreakDurationSeconds", "30"),
+            ("CrampCds:Fhir:TimeoutMs", "10000"), ("CrampCds:Fhir:AttemptTimeoutMs", "10000"));
         using var client = app.CreateClient();
 
         (await ScrapeAsync(client)).Samples.Series("crampcds_fhir_circuit_state").Should().BeEmpty("no FHIR server was called yet");
