@@ -104,6 +104,12 @@ public sealed class FeedbackStore : IAsyncDisposable
         }
     }
 
+    public const string InsertCardSql = """
+        INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
+        VALUES (@card_uuid, @service_id, @rule_id, @content_version, @indicator, @hook_instance, @patient_hash, @suggestion_uuids, @issued_at)
+        ON CONFLICT (card_uuid) DO NOTHING
+        """;
+
     public async Task RecordCardsAsync(IReadOnlyList<IssuedCard> cards, CancellationToken cancellationToken)
     {
         if (cards.Count == 0)
@@ -111,17 +117,18 @@ public sealed class FeedbackStore : IAsyncDisposable
             return;
         }
 
-        // One command and one set of parameters for the whole batch, each row only changing their values (named as the SQL
-        // names them, so each binds at once).
         await WriteAsync(async (connection, transaction) =>
         {
+            if (connection is SqliteConnection sqlite)
+            {
+                SqliteCardRows.Insert(sqlite, cards, cancellationToken);
+                return;
+            }
+
+            // One command and one set of parameters for the whole batch, each row only changing their values.
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO issued_cards (card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at)
-                VALUES (@card_uuid, @service_id, @rule_id, @content_version, @indicator, @hook_instance, @patient_hash, @suggestion_uuids, @issued_at)
-                ON CONFLICT (card_uuid) DO NOTHING
-                """;
+            command.CommandText = InsertCardSql;
             var uuid = Parameter(command, "@card_uuid");
             var service = Parameter(command, "@service_id");
             var rule = Parameter(command, "@rule_id");

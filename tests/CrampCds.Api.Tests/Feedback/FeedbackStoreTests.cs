@@ -69,6 +69,48 @@ public class FeedbackStoreTests
 
     [Theory]
     [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
+    public async Task A_batch_of_cards_is_written_once_with_every_column_and_a_batch_written_again_adds_nothing(string provider)
+    {
+        await using var fixture = await StoreFixture.CreateAsync(provider);
+        await using var store = fixture.Open();
+        IssuedCard[] batch =
+        [
+            new("u1", "crampcds-order-select", "baclofen-dose", "2026.11.0", "warning", "hook-1", "hash-a", ["s1", "s2"], Now),
+            new("u2", "crampcds-order-select", "baclofen-renal", "2026.11.1", "info", "hook-1", "hash-a", [], Now.AddMilliseconds(1)),
+        ];
+
+        await store.RecordCardsAsync(batch, CancellationToken.None);
+        await store.RecordCardsAsync(batch, CancellationToken.None);
+
+        await using var connection = fixture.Connect();
+        await connection.OpenAsync();
+        var rows = (await Dapper.SqlMapper.QueryAsync<(string, string, string, string, string, string, string, string, long)>(connection,
+            "SELECT card_uuid, service_id, rule_id, content_version, indicator, hook_instance, patient_hash, suggestion_uuids, issued_at FROM issued_cards ORDER BY card_uuid")).ToList();
+        rows.Should().Equal(
+            ("u1", "crampcds-order-select", "baclofen-dose", "2026.11.0", "warning", "hook-1", "hash-a", "s1,s2", Now.ToUnixTimeMilliseconds()),
+            ("u2", "crampcds-order-select", "baclofen-renal", "2026.11.1", "info", "hook-1", "hash-a", "", Now.AddMilliseconds(1).ToUnixTimeMilliseconds()));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
+    public async Task A_card_batch_the_store_cannot_write_fails_as_the_store_being_unavailable(string provider)
+    {
+        await using var fixture = await StoreFixture.CreateAsync(provider);
+        await using var store = fixture.Open();
+        await store.MigrateAsync(CancellationToken.None);
+        await using (var connection = fixture.Connect())
+        {
+            await connection.OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DROP TABLE issued_cards");
+        }
+
+        var write = () => store.RecordCardsAsync([Card("c1", "hash-a", Now)], CancellationToken.None);
+
+        (await write.Should().ThrowAsync<Exception>()).Which.Should().Match<Exception>(e => FeedbackStore.IsUnavailable(e));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.Providers), MemberType = typeof(StoreFixture))]
     public async Task Feedback_is_idempotent_and_unknown_cards_are_flagged(string provider)
     {
         await using var fixture = await StoreFixture.CreateAsync(provider);
