@@ -107,7 +107,8 @@ public sealed class DrugTerminology
                 }
             }
 
-            if (description.Text is { } text)
+            // The text often repeats a coding's display word for word (the sandbox's orders do): its names are already found.
+            if (description.Text is { } text && !IsADisplay(text, description.Coding))
             {
                 _names.CollectMatches(text, ref candidates);
             }
@@ -125,6 +126,19 @@ public sealed class DrugTerminology
         }
 
         return Narrow(candidates.Several!, routes, descriptions);
+    }
+
+    private static bool IsADisplay(string text, Coding[]? codings)
+    {
+        foreach (var coding in codings ?? [])
+        {
+            if (string.Equals(coding.Display, text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private HashSet<string> Narrow(HashSet<string> candidates, MatchSet routes, IReadOnlyList<CodeableConcept> descriptions)
