@@ -214,8 +214,15 @@ public sealed class CardCatalog
             {
                 foreach (var (name, template, given) in templates)
                 {
+                    // The deserializer lets an explicit null through a required member.
+                    if ((string?)template is null)
+                    {
+                        check.Error(factsFile, $"{section}.{name} is missing");
+                        continue;
+                    }
+
                     NamesOnlyGlobals([template], factsFile, $"{section}.{name}: ");
-                    foreach (var unknown in Placeholders(template).Where(n => !n.Contains('.', StringComparison.Ordinal) && !given.Contains(n, StringComparer.Ordinal)))
+                    foreach (var unknown in Placeholders(template).Where(n => !n.Contains('.', StringComparison.Ordinal) && !given.Contains(n, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal))
                     {
                         check.Error(factsFile, $"{section}.{name}: {{{unknown}}} is not given to it (it has {(given.Length == 0 ? "none" : string.Join(", ", given.Select(g => "{" + g + "}")))})");
                     }

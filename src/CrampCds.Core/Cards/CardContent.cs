@@ -1,9 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CrampCds.Core.Fhir;
-
 using CrampCds.Core.Facts;
+using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Cards;
 

@@ -68,7 +68,7 @@ public sealed record LabFact
             catalog.Globals,
             ("value", Comparator is null ? Cards.NumberText.ThreeDecimals(Value) : Comparator + Cards.NumberText.ThreeDecimals(Value)),
             ("unit", UnitText),
-            ("date", Date is { } date ? FhirDates.Display(date) : wording.DateUnknown));
+            ("date", Date is { } date ? FhirDates.Display(date) : Cards.CardRenderer.FillValues(wording.DateUnknown, catalog.Globals)));
     }
 }
 

@@ -3,12 +3,35 @@ using CrampCds.Core.Fhir;
 
 namespace CrampCds.Core.Facts;
 
-/// <summary>A computed daily dose, or why it could not be computed (<see cref="Problem"/>; with the dose's unit when that was it).</summary>
-public sealed record DailyDose(decimal? MgPerDay, decimal? MgPerAdministration, decimal? AdministrationsPerDay, DoseProblem Problem = DoseProblem.None, string? ProblemUnit = null)
+/// <summary>
+/// A computed daily dose, or why it could not be computed (<see cref="Problem"/>; with the dose's unit when that was it).
+/// Made only by <see cref="Computed"/> and <see cref="NotAssessable"/>, so a dose without mg always says why.
+/// </summary>
+public sealed record DailyDose
 {
+    private DailyDose(decimal? mgPerDay, decimal? mgPerAdministration, decimal? administrationsPerDay, DoseProblem problem, string? problemUnit)
+    {
+        MgPerDay = mgPerDay;
+        MgPerAdministration = mgPerAdministration;
+        AdministrationsPerDay = administrationsPerDay;
+        Problem = problem;
+        ProblemUnit = problemUnit;
+    }
+
+    public decimal? MgPerDay { get; }
+    public decimal? MgPerAdministration { get; }
+    public decimal? AdministrationsPerDay { get; }
+    public DoseProblem Problem { get; }
+    public string? ProblemUnit { get; }
+
     public bool IsAssessable => MgPerDay is not null;
 
-    public static DailyDose NotAssessable(DoseProblem problem, string? unit = null) => new(null, null, null, problem, unit);
+    public static DailyDose Computed(decimal mgPerDay, decimal? mgPerAdministration, decimal? administrationsPerDay) =>
+        new(mgPerDay, mgPerAdministration, administrationsPerDay, DoseProblem.None, null);
+
+    public static DailyDose NotAssessable(DoseProblem problem, string? unit = null) => problem == DoseProblem.None
+        ? throw new ArgumentOutOfRangeException(nameof(problem), problem, "a dose that cannot be computed needs its reason")
+        : new(null, null, null, problem, unit);
 }
 
 /// <summary>Why a daily dose could not be computed; cds-cards/facts.json's doseProblems words each for the card.</summary>
@@ -135,7 +158,7 @@ public static class DoseCalculator
             largestSingle = largestSingle is null ? single : Math.Max(largestSingle.Value, single.Value);
         }
 
-        return new DailyDose(decimal.Round(total, 3), largestSingle, decimal.Round(perDayTotal, 3));
+        return DailyDose.Computed(decimal.Round(total, 3), largestSingle, decimal.Round(perDayTotal, 3));
     }
 
     public static decimal? MgPerAdministration(Dosage dosage, Strength? strength, out DoseProblem problem)

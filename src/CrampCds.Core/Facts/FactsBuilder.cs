@@ -201,7 +201,7 @@ public static class FactsBuilder
         return new MedicationFact
         {
             Source = source,
-            Name = MedicationNames.Display(descriptions) ?? catalog.Facts.ValueWording.UnnamedMedication,
+            Name = MedicationNames.Display(descriptions) ?? CardRenderer.FillValues(catalog.Facts.ValueWording.UnnamedMedication, catalog.Globals),
             ConceptIds = conceptIds,
             Classes = classes,
             Dose = DoseCalculator.Compute(dosages, strength),

@@ -109,6 +109,14 @@ public class DoseCalculatorTests
     }
 
     [Fact]
+    public void A_dose_that_cannot_be_computed_always_carries_its_reason()
+    {
+        var reasonless = () => DailyDose.NotAssessable(DoseProblem.None);
+
+        reasonless.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
     public void No_frequency_or_no_dose_is_not_assessable_never_a_guess()
     {
         var noFrequency = new Dosage { DoseQuantity = new Quantity { Value = 5, Code = "mg" } };

@@ -127,6 +127,29 @@ public sealed class ValueWordingTests : IDisposable
     }
 
     [Fact]
+    public void A_setting_named_in_the_wording_for_an_unnamed_order_is_filled_in_everywhere_the_name_goes()
+    {
+        var catalog = Reworded(wording => wording["unnamedMedication"] = "an unnamed order (adults {facts.adultAgeYears} and over)");
+
+        var card = BaclofenDoseCard(catalog, unnamed: true);
+
+        card.Summary.Should().EndWith("exceeds a safe limit: an unnamed order (adults 18 and over)");
+        card.Suggestions.Should().NotBeNullOrEmpty();
+        card.Suggestions!.SelectMany(s => (s.Actions ?? []).Select(a => a.Description).Append(s.Label))
+            .Should().NotContain(text => text.Contains("{facts.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Wording_given_as_null_stops_loading_and_names_the_template()
+    {
+        Edit(wording => wording["dose"] = null);
+
+        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+
+        load.Should().Throw<CardContentException>().WithMessage("*facts.json*valueWording.dose is missing*");
+    }
+
+    [Fact]
     public void Wording_that_names_a_value_it_is_not_given_stops_loading_and_names_the_template()
     {
         Edit(wording => wording["doseSchedule"] = "{mgPerDay} mg/day ({mg} mg {timesPerDay} times a day)");
