@@ -33,8 +33,11 @@ public static class TestContent
 
     public static string CardsPath => Path.Combine(RepositoryRoot, "cds-cards");
 
-    public static HookEvaluator Evaluator(params string[] disabled) =>
-        new(Catalog, Rules, disabled, new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)));
+    public static HookEvaluator Evaluator(params string[] disabled) => Evaluator(Catalog, disabled);
+
+    /// <summary>An evaluator over other content (an edited <see cref="CardsCopy"/>), at the same fixed "now".</summary>
+    public static HookEvaluator Evaluator(CardCatalog catalog, params string[] disabled) =>
+        new(catalog, Rules, disabled, new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)));
 
     /// <summary>The quinine-order card for <paramref name="drug"/>, rendered as the evaluator renders it (its texts not yet read).</summary>
     public static Card QuinineOrderCard(string drug) => CardRenderer.Render(

@@ -247,21 +247,20 @@ public sealed class CardCatalog
 
     private static FrozenDictionary<string, string> BuildGlobals(IReadOnlyDictionary<string, RuleContent> rules, FactsSettings facts)
     {
-        static string Number(decimal value) => NumberText.ThreeDecimals(value);
         var globals = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["facts.adultAgeYears"] = Number(facts.AdultAgeYears),
-            ["facts.olderAdultAgeYears"] = Number(facts.OlderAdultAgeYears),
-            ["facts.currentLabDays"] = Number(facts.CurrentLabDays),
-            ["facts.renalLookbackDays"] = Number(facts.RenalLookbackDays),
-            ["facts.egfrSevereBelow"] = Number(facts.EgfrSevereBelow),
-            ["facts.egfrModerateBelow"] = Number(facts.EgfrModerateBelow),
+            ["facts.adultAgeYears"] = NumberText.ThreeDecimals(facts.AdultAgeYears),
+            ["facts.olderAdultAgeYears"] = NumberText.ThreeDecimals(facts.OlderAdultAgeYears),
+            ["facts.currentLabDays"] = NumberText.ThreeDecimals(facts.CurrentLabDays),
+            ["facts.renalLookbackDays"] = NumberText.ThreeDecimals(facts.RenalLookbackDays),
+            ["facts.egfrSevereBelow"] = NumberText.ThreeDecimals(facts.EgfrSevereBelow),
+            ["facts.egfrModerateBelow"] = NumberText.ThreeDecimals(facts.EgfrModerateBelow),
         };
         foreach (var rule in rules.Values)
         {
             foreach (var (name, value) in rule.Thresholds ?? new Dictionary<string, decimal>())
             {
-                globals[$"{rule.Id}.{name}"] = Number(value);
+                globals[$"{rule.Id}.{name}"] = NumberText.ThreeDecimals(value);
             }
         }
 

@@ -62,11 +62,12 @@ public sealed record LabFact
     /// <summary>The result as a card states it: value, unit and date, in facts.json's valueWording.</summary>
     public string Describe(Cards.CardCatalog catalog)
     {
+        // Without a comparator the concatenation is the number's own string, not a copy.
         var wording = catalog.Facts.ValueWording;
         return Cards.CardRenderer.FillValues(
             wording.LabResult,
             catalog.Globals,
-            ("value", Comparator is null ? Cards.NumberText.ThreeDecimals(Value) : Comparator + Cards.NumberText.ThreeDecimals(Value)),
+            ("value", Comparator + Cards.NumberText.ThreeDecimals(Value)),
             ("unit", UnitText),
             ("date", Date is { } date ? FhirDates.Display(date) : Cards.CardRenderer.FillValues(wording.DateUnknown, catalog.Globals)));
     }

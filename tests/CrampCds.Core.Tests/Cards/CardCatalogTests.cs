@@ -6,19 +6,9 @@ namespace CrampCds.Core.Tests.Cards;
 
 public sealed class CardCatalogTests : IDisposable
 {
-    private readonly string _copy = Path.Combine(Path.GetTempPath(), "crampcds-cards-" + Guid.NewGuid().ToString("N"));
+    private readonly CardsCopy _copy = new();
 
-    public CardCatalogTests()
-    {
-        foreach (var file in Directory.GetFiles(TestContent.CardsPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_copy, Path.GetRelativePath(TestContent.CardsPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    public void Dispose() => Directory.Delete(_copy, recursive: true);
+    public void Dispose() => _copy.Dispose();
 
     [Fact]
     public void The_repository_content_loads_with_every_rule_and_service()
@@ -53,7 +43,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["indicator"] = "urgent");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*indicator*");
     }
@@ -63,7 +53,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["detial"] = "typo");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*quinine-order.json*detial*");
     }
@@ -71,9 +61,9 @@ public sealed class CardCatalogTests : IDisposable
     [Fact]
     public void Invalid_json_stops_loading_and_names_the_file()
     {
-        File.WriteAllText(Path.Combine(_copy, "terminology", "medications.json"), "{ \"version\": ");
+        File.WriteAllText(Path.Combine(_copy.Path, "terminology", "medications.json"), "{ \"version\": ");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*medications.json*");
     }
@@ -83,7 +73,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("facts.json", facts => facts["renalBasis"]!["none"] = "nothing in the last {facts.renalLookbackMonths} months");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*facts.json*renalBasis*facts.renalLookbackMonths*");
     }
@@ -93,7 +83,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule["summary"] = new string('x', 140));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*summary*140*");
     }
@@ -103,7 +93,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/quinine-order.json", rule => rule.Remove("overrideReasons"));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*overrideReasons*");
     }
@@ -111,11 +101,11 @@ public sealed class CardCatalogTests : IDisposable
     [Fact]
     public void A_rule_without_its_file_or_a_file_without_its_rule_is_refused()
     {
-        var missing = () => CardCatalog.Load(_copy, TestContent.Rules.Append(new UnknownRule("made-up-rule")));
+        var missing = () => CardCatalog.Load(_copy.Path, TestContent.Rules.Append(new UnknownRule("made-up-rule")));
         missing.Should().Throw<CardContentException>().WithMessage("*made-up-rule.json*missing*");
 
-        File.Copy(Path.Combine(_copy, "rules", "quinine-order.json"), Path.Combine(_copy, "rules", "quinine-orders.json"));
-        var stray = () => CardCatalog.Load(_copy, TestContent.Rules);
+        File.Copy(Path.Combine(_copy.Path, "rules", "quinine-order.json"), Path.Combine(_copy.Path, "rules", "quinine-orders.json"));
+        var stray = () => _copy.Load();
         stray.Should().Throw<CardContentException>().WithMessage("*quinine-orders.json*");
     }
 
@@ -124,7 +114,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("services.json", file => file["services"]![0]!["prefetch"]!["patient"] = "Patient/{{userPractitionerId}}");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*services.json*context*");
     }
@@ -134,7 +124,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/baclofen-dose-unknown.json", rule => rule["detail"] = "at most {baclofen-dose.noSuchLimit} mg/day");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*baclofen-dose-unknown.json*noSuchLimit*");
     }
@@ -144,7 +134,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("rules/data-unavailable.json", rule => rule["labels"]!.AsObject().Remove("reason.Timeout"));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*data-unavailable.json*reason.Timeout*");
     }
@@ -154,7 +144,7 @@ public sealed class CardCatalogTests : IDisposable
     {
         Edit("services.json", file => file["services"]![1]!["prefetch"]!["labs"] = file["services"]![1]!["prefetch"]!["labs"]!.GetValue<string>().Replace("http://loinc.org|2601-3,", "", StringComparison.Ordinal));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*services.json*crampcds-order-select*2601-3*");
     }
@@ -165,7 +155,7 @@ public sealed class CardCatalogTests : IDisposable
         Edit("rules/quinine-order.json", rule => rule["snoozeReasons"] = new JsonArray("approved-indication-malaria"));
         Edit("rules/causative-drugs.json", rule => rule["snoozeReasons"] = new JsonArray("no-such-reason"));
 
-        var (_, problems) = CardCatalog.Lint(_copy, TestContent.Rules);
+        var (_, problems) = CardCatalog.Lint(_copy.Path, TestContent.Rules);
 
         problems.Should().Contain(p => p.IsError && p.File.EndsWith("quinine-order.json", StringComparison.Ordinal) && p.Message.Contains("never snoozed", StringComparison.Ordinal));
         problems.Should().Contain(p => p.IsError && p.File.EndsWith("causative-drugs.json", StringComparison.Ordinal) && p.Message.Contains("no-such-reason", StringComparison.Ordinal));
@@ -174,18 +164,12 @@ public sealed class CardCatalogTests : IDisposable
     [Fact]
     public void A_missing_folder_names_the_setting_to_fix()
     {
-        var load = () => CardCatalog.Load(Path.Combine(_copy, "nowhere"), TestContent.Rules);
+        var load = () => CardCatalog.Load(Path.Combine(_copy.Path, "nowhere"), TestContent.Rules);
 
         load.Should().Throw<CardContentException>().WithMessage("*CrampCds:Cards:Path*");
     }
 
-    private void Edit(string relativePath, Action<JsonObject> change)
-    {
-        var path = Path.Combine(_copy, relativePath);
-        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        change(node);
-        File.WriteAllText(path, node.ToJsonString());
-    }
+    private void Edit(string relativePath, Action<JsonObject> change) => _copy.Edit(relativePath, change);
 }
 
 internal sealed class UnknownRule(string id) : CrampCds.Core.Rules.IRule

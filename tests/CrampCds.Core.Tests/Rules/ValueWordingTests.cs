@@ -14,19 +14,9 @@ namespace CrampCds.Core.Tests.Rules;
 public sealed class ValueWordingTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-    private readonly string _copy = Path.Combine(Path.GetTempPath(), "crampcds-wording-" + Guid.NewGuid().ToString("N"));
+    private readonly CardsCopy _copy = new();
 
-    public ValueWordingTests()
-    {
-        foreach (var file in Directory.GetFiles(TestContent.CardsPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_copy, Path.GetRelativePath(TestContent.CardsPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    public void Dispose() => Directory.Delete(_copy, recursive: true);
+    public void Dispose() => _copy.Dispose();
 
     [Fact]
     public void The_repository_wording_gives_a_baclofen_dose_its_daily_total_and_schedule()
@@ -90,12 +80,9 @@ public sealed class ValueWordingTests : IDisposable
     [Fact]
     public void A_reworded_dose_problem_reaches_the_baclofen_dose_unknown_card()
     {
-        var path = Path.Combine(_copy, "facts.json");
-        var facts = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        facts["doseProblems"]!["unitNotConvertible"] = "doses in {unit} are not converted";
-        File.WriteAllText(path, facts.ToJsonString());
+        _copy.Edit("facts.json", facts => facts["doseProblems"]!["unitNotConvertible"] = "doses in {unit} are not converted");
 
-        var card = BaclofenDoseUnknownCard(CardCatalog.Load(_copy, TestContent.Rules));
+        var card = BaclofenDoseUnknownCard(_copy.Load());
 
         card.Detail.Should().Contain("(doses in puff are not converted)");
     }
@@ -144,7 +131,7 @@ public sealed class ValueWordingTests : IDisposable
     {
         Edit(wording => wording["dose"] = null);
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*facts.json*valueWording.dose is missing*");
     }
@@ -154,7 +141,7 @@ public sealed class ValueWordingTests : IDisposable
     {
         Edit(wording => wording["doseSchedule"] = "{mgPerDay} mg/day ({mg} mg {timesPerDay} times a day)");
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*facts.json*valueWording.doseSchedule*{timesPerDay}*{mgPerDay}, {mg}, {times}*");
     }
@@ -164,7 +151,7 @@ public sealed class ValueWordingTests : IDisposable
     {
         Edit(wording => wording.Remove("labFlagged"));
 
-        var load = () => CardCatalog.Load(_copy, TestContent.Rules);
+        var load = () => _copy.Load();
 
         load.Should().Throw<CardContentException>().WithMessage("*facts.json*labFlagged*");
     }
@@ -172,33 +159,33 @@ public sealed class ValueWordingTests : IDisposable
     // The baclofen-dose case of the sandbox's order: two 10 mg tablets three times a day (60 mg/day).
     private static Card BaclofenDoseCard(CardCatalog catalog, bool unnamed = false)
     {
-        var request = CaseRequest("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
+        var file = Case("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
         if (unnamed)
         {
             // Coded (so it is still known as baclofen) but with no text or display to name it by.
-            var medication = request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["medicationCodeableConcept"]!.AsObject();
+            var medication = file.Request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["medicationCodeableConcept"]!.AsObject();
             medication.Remove("text");
             medication["coding"]![0]!.AsObject().Remove("display");
         }
 
-        return Run(catalog, request).Single(c => c.RuleId == "baclofen-dose");
+        return Run(file, catalog).Single(c => c.RuleId == "baclofen-dose");
     }
 
     // The same order written in puffs: no mg dose can be computed from it.
     private static Card BaclofenDoseUnknownCard(CardCatalog catalog)
     {
-        var request = CaseRequest("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
-        var dose = request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["dosageInstruction"]![0]!["doseAndRate"]![0]!["doseQuantity"]!;
+        var file = Case("baclofen-dose", "in-sandbox-two-10mg-tablets-three-times-daily.json");
+        var dose = file.Request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["dosageInstruction"]![0]!["doseAndRate"]![0]!["doseQuantity"]!;
         dose["unit"] = "puff";
         dose["code"] = "puff";
-        return Run(catalog, request).Single(c => c.RuleId == "baclofen-dose-unknown");
+        return Run(file, catalog).Single(c => c.RuleId == "baclofen-dose-unknown");
     }
 
     // The potassium 3.4 case, its result given the lab's reference range and an L flag.
     private static Card HypokalemiaCard(CardCatalog catalog, JsonObject? range = null, string? flag = "L")
     {
-        var request = CaseRequest("hypokalemia", "in-potassium-3.4.json");
-        var potassium = request["prefetch"]!["labs"]!["entry"]!.AsArray()
+        var file = Case("hypokalemia", "in-potassium-3.4.json");
+        var potassium = file.Request["prefetch"]!["labs"]!["entry"]!.AsArray()
             .Select(e => e!["resource"]!.AsObject())
             .Single(o => o["code"]!["coding"]![0]!["code"]!.GetValue<string>() == "2823-3");
         potassium["referenceRange"] = new JsonArray(range ?? new JsonObject
@@ -214,30 +201,19 @@ public sealed class ValueWordingTests : IDisposable
             });
         }
 
-        return Run(catalog, request).Single(c => c.RuleId == "hypokalemia");
+        return Run(file, catalog).Single(c => c.RuleId == "hypokalemia");
     }
 
-    private static JsonObject CaseRequest(string ruleId, string file)
-    {
-        var path = Path.Combine(TestContent.CardsPath, "cases", ruleId, file);
-        var resolved = CaseDates.Resolve(CaseFile.Load(path).Request.ToJsonString(), Now);
-        return JsonNode.Parse(resolved)!.AsObject();
-    }
+    // A case of the repository's own, loaded afresh so that a test may change its request before it runs.
+    private static CaseFile Case(string ruleId, string file) => CaseFile.Load(Path.Combine(TestContent.CardsPath, "cases", ruleId, file));
 
-    private static IReadOnlyList<Card> Run(CardCatalog catalog, JsonObject request) =>
-        CaseFile.Evaluate(request.ToJsonString(), catalog, new HookEvaluator(catalog, TestContent.Rules, [], new FixedTimeProvider(Now))).Cards;
+    private static IReadOnlyList<Card> Run(CaseFile file, CardCatalog catalog) => file.Run(catalog, TestContent.Evaluator(catalog), Now).Cards;
 
     private CardCatalog Reworded(Action<JsonObject> change)
     {
         Edit(change);
-        return CardCatalog.Load(_copy, TestContent.Rules);
+        return _copy.Load();
     }
 
-    private void Edit(Action<JsonObject> change)
-    {
-        var path = Path.Combine(_copy, "facts.json");
-        var facts = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        change(facts["valueWording"]!.AsObject());
-        File.WriteAllText(path, facts.ToJsonString());
-    }
+    private void Edit(Action<JsonObject> change) => _copy.Edit("facts.json", facts => change(facts["valueWording"]!.AsObject()));
 }
