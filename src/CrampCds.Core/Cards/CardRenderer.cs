@@ -70,7 +70,7 @@ public static class CardRenderer
     {
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
         Append(ref text, card, detail: false);
-        writer.WriteString(name, Shorten(text.Text, stackalloc char[MaxSummaryLength]));
+        JsonText.WriteString(writer, name, Shorten(text.Text, stackalloc char[MaxSummaryLength]));
         text.Clear();
     }
 
@@ -79,7 +79,7 @@ public static class CardRenderer
     {
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[StackChars]);
         Append(ref text, card, detail: true);
-        writer.WriteString(name, text.Text);
+        JsonText.WriteString(writer, name, text.Text);
         text.Clear();
     }
 

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using CrampCds.Core.Cards;
+using FluentAssertions;
+
+namespace CrampCds.Core.Tests.Cards;
+
+public class JsonTextTests
+{
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("detail");
+
+    public static TheoryData<string> Texts() => new()
+    {
+        "Baclofen 10 mg three times a day",
+        "**Start low.**\n\n- 5 mg three times a day\n- eGFR 28 mL/min/1.73 m\u00b2 (2026-11-24)\r\n",
+        "a \"quoted\" name, a back\\slash and a tab\there",
+        "\u0001\u001f\u007f control characters",
+        "\u2265 30 mg/day \u2026 caf\u00e9, \u4e2d\u6587",
+        "\ud83d\ude00 beyond the BMP, twice: \ud83d\udc8a",
+        "\u2028\u2029\ufeff\u00a0\u00ad separators and marks",
+        "<b>&amp;</b> 'single' +plus `tick`",
+        "",
+        new string('x', 1023) + "\n",
+        new string('\n', 1000),
+        new string('\u00e9', 2000),
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void A_text_is_written_to_the_same_bytes_as_the_json_writer_writes(string text)
+    {
+        Written(w => JsonText.WriteString(w, Name, text)).Should().Be(Written(w => w.WriteString(Name, text)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void A_text_reads_back_as_it_was_written(string text)
+    {
+        using var document = JsonDocument.Parse(Written(w => JsonText.WriteString(w, Name, text)));
+        document.RootElement.GetProperty("detail").GetString().Should().Be(text);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_left_to_the_json_writer()
+    {
+        const string text = "dose \ud800 mg";
+
+        Written(w => JsonText.WriteString(w, Name, text)).Should().Be(Written(w => w.WriteString(Name, text)));
+    }
+
+    [Fact]
+    public void Members_around_the_text_keep_their_commas()
+    {
+        var json = Written(w =>
+        {
+            w.WriteString("uuid", "u1");
+            JsonText.WriteString(w, Name, "line\nline");
+            w.WriteString("indicator", "warning");
+        });
+
+        json.Should().Be("{\"uuid\":\"u1\",\"detail\":\"line\\nline\",\"indicator\":\"warning\"}");
+    }
+
+    private static string Written(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, CardsJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
