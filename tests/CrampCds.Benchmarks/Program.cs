@@ -3,7 +3,8 @@ using CrampCds.Benchmarks;
 
 // Modes: micro (BenchmarkDotNet), bodies <dir> (request bodies for the load script), bare (the baseline
 // service), fhir-stub (a FHIR server that answers after a delay), latency (sequential timing of one request),
-// profile (one request's pipeline in a loop, to attach dotnet-trace to).
+// paired (the pipeline's ratio to its baseline in alternating rounds), profile (one request's pipeline in a loop,
+// to attach dotnet-trace to).
 return args switch
 {
     ["micro", .. var rest] => RunMicro(rest),
@@ -11,6 +12,7 @@ return args switch
     ["bare", .. var rest] => await BareService.RunAsync(rest),
     ["fhir-stub", .. var rest] => await DelayedFhirStub.RunAsync(rest),
     ["tokens", var audience, var count, var directory] => Tokens.Write(audience, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory),
+    ["paired", var name, var rounds] => PairedRatio.Run(name, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture)),
     ["profile", var name, var seconds] => PipelineLoop.Run(name, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
     ["latency", var url, var bodyFile, var count] => await LatencyProbe.RunAsync(url, bodyFile, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -24,6 +26,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | profile <request> <seconds>");
+    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | paired <request> <rounds> | profile <request> <seconds>");
     return 2;
 }
