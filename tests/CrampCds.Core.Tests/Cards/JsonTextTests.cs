@@ -24,6 +24,8 @@ public class JsonTextTests
         new string('x', 1023) + "\n",
         new string('\n', 1000),
         new string('\u00e9', 2000),
+        new string('\u4e2d', 1024),
+        new string('\u0001', 1000),
     };
 
     [Theory]
