@@ -5,14 +5,21 @@ namespace CrampCds.Benchmarks;
 
 /// <summary>
 /// The pipeline's time ratio to its baseline, measured in pairs: rounds of a few milliseconds of each, alternating
-/// which goes first, the ratio taken per round and reported as the median with its quartiles. BenchmarkDotNet measures
-/// the baseline and then the pipeline, seconds apart; on a shared machine whose speed drifts between the two (these
-/// do, by a third within minutes), the drift lands in its ratio. A pair is measured within milliseconds, so it cancels.
+/// which goes first, the ratio taken per round and reported as the median, with the quartiles of the rounds' ratios
+/// (their spread, not the median's uncertainty). BenchmarkDotNet measures the baseline and then the pipeline, each in its
+/// own process, tens of seconds apart; on a shared machine whose speed drifts between the two (these do, by a third
+/// within minutes), the drift lands in its ratio. A pair is measured within milliseconds, so it cancels.
 /// </summary>
 internal static class PairedRatio
 {
     public static int Run(string request, int rounds)
     {
+        if (rounds < 2 || rounds % 2 != 0)
+        {
+            Console.Error.WriteLine("rounds: an even number, at least 2 (each goes first in half of them)");
+            return 2;
+        }
+
         var benchmark = new PipelineBenchmarks { Request = request };
         benchmark.Setup();
         try
@@ -44,16 +51,14 @@ internal static class PairedRatio
         }
     }
 
-    /// <summary>Calls per round: about 5 ms of the pipeline, after two seconds of warm-up.</summary>
+    /// <summary>Calls per round: about 5 ms of the pipeline and at least 10 calls, after two seconds of warm-up.</summary>
     private static int Calibrate(PipelineBenchmarks benchmark)
     {
         var clock = Stopwatch.StartNew();
-        var calls = 0;
         while (clock.Elapsed < TimeSpan.FromSeconds(2))
         {
             benchmark.ParseOnlyBaseline();
             benchmark.Pipeline();
-            calls++;
         }
 
         var pipelineTicks = Time(benchmark, 1000, baseline: false) / 1000;
@@ -71,5 +76,6 @@ internal static class PairedRatio
         return Stopwatch.GetTimestamp() - start;
     }
 
-    private static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+    // Nearest rank: with hundreds of rounds, interpolating would move the figures by less than their last digit.
+    private static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1), MidpointRounding.AwayFromZero)];
 }

@@ -42,7 +42,7 @@ public class PipelineBenchmarks : IDisposable
     [Benchmark]
     public int Pipeline()
     {
-        // The service definition was found once, at setup: the server finds its by id in a table built at start-up.
+        // The service definition was found once, at setup: the server finds it by id in a table built at start-up.
         var r = _request;
         var request = HookRequestParser.Parse(r.Body, r.Hook, r.Catalog.ReadOptions).Request!;
         var result = r.Evaluator.Evaluate(request, PrefetchData.Build(request, r.Service.Prefetch));

@@ -16,6 +16,7 @@ public class JsonTextTests
         "**Start low.**\n\n- 5 mg three times a day\n- eGFR 28 mL/min/1.73 m\u00b2 (2026-11-24)\r\n",
         "a \"quoted\" name, a back\\slash and a tab\there",
         "\u0001\u001f\u007f control characters",
+        "\b backspace \f form feed \u000b vertical tab \u0000 nul",
         "\u2265 30 mg/day \u2026 caf\u00e9, \u4e2d\u6587",
         "\ud83d\ude00 beyond the BMP, twice: \ud83d\udc8a",
         "\u2028\u2029\ufeff\u00a0\u00ad separators and marks",
@@ -26,6 +27,10 @@ public class JsonTextTests
         new string('\u00e9', 2000),
         new string('\u4e2d', 1024),
         new string('\u0001', 1000),
+
+        // 4,094 bytes of JSON between the quotes fill the buffer exactly; one more is left to the writer.
+        new string('\u0001', 682) + "ab",
+        new string('\u0001', 682) + "abc",
     };
 
     [Theory]
@@ -44,11 +49,22 @@ public class JsonTextTests
     }
 
     [Fact]
-    public void A_lone_surrogate_is_left_to_the_json_writer()
+    public void A_lone_surrogate_is_left_to_the_json_writer_which_escapes_a_replacement_character()
     {
         const string text = "dose \ud800 mg";
 
-        Written(w => JsonText.WriteString(w, Name, text)).Should().Be(Written(w => w.WriteString(Name, text)));
+        Written(w => JsonText.WriteString(w, Name, text)).Should().Be(Written(w => w.WriteString(Name, text)))
+            .And.Be("{\"detail\":\"dose \\uFFFD mg\"}");
+    }
+
+    [Fact]
+    public void A_writer_with_other_escaping_keeps_its_own()
+    {
+        var options = new JsonWriterOptions();
+        const string text = "a \"quote\" <b>";
+
+        Written(w => JsonText.WriteString(w, Name, text), options).Should().Be(Written(w => w.WriteString(Name, text), options))
+            .And.Contain("\\u0022").And.Contain("\\u003C");
     }
 
     [Fact]
@@ -64,10 +80,12 @@ public class JsonTextTests
         json.Should().Be("{\"uuid\":\"u1\",\"detail\":\"line\\nline\",\"indicator\":\"warning\"}");
     }
 
-    private static string Written(Action<Utf8JsonWriter> write)
+    private static string Written(Action<Utf8JsonWriter> write) => Written(write, CardsJson.WriterOptions);
+
+    private static string Written(Action<Utf8JsonWriter> write, JsonWriterOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CardsJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             writer.WriteStartObject();
             write(writer);
