@@ -278,8 +278,11 @@ public static class CardRenderer
             return summary;
         }
 
-        summary[..(MaxSummaryLength - 1)].CopyTo(buffer);
-        buffer[MaxSummaryLength - 1] = Ellipsis;
-        return buffer[..MaxSummaryLength];
+        // A cut between the two halves of a surrogate pair would leave half a character (written as U+FFFD): it moves
+        // before the pair.
+        var kept = char.IsHighSurrogate(summary[MaxSummaryLength - 2]) ? MaxSummaryLength - 2 : MaxSummaryLength - 1;
+        summary[..kept].CopyTo(buffer);
+        buffer[kept] = Ellipsis;
+        return buffer[..(kept + 1)];
     }
 }

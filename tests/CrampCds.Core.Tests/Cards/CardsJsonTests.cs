@@ -97,6 +97,23 @@ public class CardsJsonTests
     }
 
     [Fact]
+    public void A_summary_cut_where_a_character_beyond_the_bmp_stands_keeps_that_character_whole_or_drops_it()
+    {
+        // Where the name starts in the summary, so that the cut lands between the halves of the pill's surrogate pair.
+        var start = TestContent.QuinineOrderCard(new string('x', 200)).Summary.IndexOf("xxxx", StringComparison.Ordinal);
+        var name = new string('x', 137 - start) + "\ud83d\udc8a quinine " + new string('y', 150);
+        var card = TestContent.QuinineOrderCard(name);
+
+        var json = CardsJson.Serialize([card]);
+        using var written = JsonDocument.Parse(json);
+        var summary = written.RootElement.GetProperty("cards")[0].GetProperty("summary").GetString()!;
+
+        json.Should().NotContain("\\uFFFD");
+        summary.Should().HaveLength(138).And.EndWith("x\u2026");
+        card.Summary.Should().Be(summary);
+    }
+
+    [Fact]
     public void A_detail_replaced_or_removed_after_rendering_is_written_as_replaced()
     {
         var card = TestContent.QuinineOrderCard("quinine sulfate 324 MG Oral Capsule");
