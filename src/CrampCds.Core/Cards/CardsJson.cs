@@ -85,7 +85,7 @@ public static class CardsJson
         }
         else
         {
-            writer.WriteString(SummaryName, card.Summary);
+            JsonText.WriteString(writer, SummaryName, card.Summary);
         }
 
         if (card.PendingDetail is { } pending)
@@ -94,7 +94,7 @@ public static class CardsJson
         }
         else if (card.Detail is { } detail)
         {
-            writer.WriteString(DetailName, detail);
+            JsonText.WriteString(writer, DetailName, detail);
         }
 
         writer.WriteString(IndicatorName, card.Indicator);

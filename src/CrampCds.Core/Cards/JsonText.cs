@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace CrampCds.Core.Cards;
 
 /// <summary>
-/// Writes a rendered card text (a summary or a detail) as a JSON string member, to the bytes
+/// Writes a card's summary or detail (rendered from its templates or given as a string) as a JSON string member, to the bytes
 /// <see cref="Utf8JsonWriter"/> would write with <see cref="CardsJson.WriterOptions"/>. The writer, once it meets the
 /// first character to escape (every detail has newlines), escapes the rest of the text through its encoder into a
 /// UTF-16 buffer and transcodes that: 5% of the order-select pipeline's profile. Here the text is made UTF-8 in one pass,
@@ -21,10 +22,23 @@ internal static class JsonText
     private const int Utf8Bytes = 3 * 1024;
     private const int JsonBytes = 4 * 1024;
 
+    /// <summary>A card's text as given; null is written as JSON null, as the writer writes a null string.</summary>
+    public static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? text)
+    {
+        if (text is null)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        WriteString(writer, name, text.AsSpan());
+    }
+
     public static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<char> text)
     {
         // Only the answer's escaping is reproduced here; a writer with other options escapes its own way.
-        if (text.Length > Utf8Bytes / 3 || !ReferenceEquals(writer.Options.Encoder, CardsJson.WriterOptions.Encoder))
+        var encoder = CardsJson.WriterOptions.Encoder!;
+        if (text.Length > Utf8Bytes / 3 || !ReferenceEquals(writer.Options.Encoder, encoder))
         {
             writer.WriteString(name, text);
             return;
@@ -33,7 +47,7 @@ internal static class JsonText
         Span<byte> utf8 = stackalloc byte[Utf8Bytes];
         Span<byte> json = stackalloc byte[JsonBytes];
         if (Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done
-            || !TryQuote(utf8[..length], json, out var written))
+            || !TryQuote(encoder, utf8[..length], json, out var written))
         {
             // A lone surrogate (the writer writes an escaped U+FFFD in its place), or escapes that do not fit: the writer's own path.
             writer.WriteString(name, text);
@@ -45,9 +59,8 @@ internal static class JsonText
     }
 
     /// <summary>The JSON string of <paramref name="utf8"/>, quotes included; false when it does not fit in <paramref name="json"/>.</summary>
-    private static bool TryQuote(ReadOnlySpan<byte> utf8, Span<byte> json, out int written)
+    private static bool TryQuote(JavaScriptEncoder encoder, ReadOnlySpan<byte> utf8, Span<byte> json, out int written)
     {
-        var encoder = CardsJson.WriterOptions.Encoder!;
         written = 0;
         if (json.Length < utf8.Length + 2)
         {

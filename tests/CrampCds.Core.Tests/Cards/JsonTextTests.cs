@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using CrampCds.Core.Cards;
+using CrampCds.Core.Cases;
 using FluentAssertions;
 
 namespace CrampCds.Core.Tests.Cards;
@@ -46,6 +47,22 @@ public class JsonTextTests
     {
         using var document = JsonDocument.Parse(Written(w => JsonText.WriteString(w, Name, text)));
         document.RootElement.GetProperty("detail").GetString().Should().Be(text);
+    }
+
+    // Every text the rules write, as the cases render it: the same bytes as the writer's.
+    [Theory]
+    [MemberData(nameof(CardsJsonTests.Cases), MemberType = typeof(CardsJsonTests))]
+    public void Every_card_text_of_the_cases_is_written_to_the_json_writer_s_bytes(string relativePath)
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var file = CaseFile.Load(Path.Combine(TestContent.CardsPath, relativePath));
+        var cards = file.Run(TestContent.Catalog, TestContent.Evaluator(), now).Cards;
+
+        cards.Should().NotBeEmpty();
+        foreach (var text in cards.SelectMany(c => new[] { c.Summary, c.Detail ?? "" }))
+        {
+            Written(w => JsonText.WriteString(w, Name, text)).Should().Be(Written(w => w.WriteString(Name, text)));
+        }
     }
 
     [Fact]
