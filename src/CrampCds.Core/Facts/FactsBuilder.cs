@@ -83,7 +83,18 @@ public static class FactsBuilder
         }
 
         var conditions = catalog.Conditions;
-        var crampCoded = Has(data, conditions, ConceptIds.Cramp);
+        // The diagnoses the facts name, looked up in one pass over the active conditions.
+        ReadOnlySpan<string> diagnoses = [ConceptIds.Cramp, ConceptIds.Cirrhosis, ConceptIds.HepaticEncephalopathy, ConceptIds.Dialysis, ConceptIds.Malaria];
+        Span<bool> has = stackalloc bool[diagnoses.Length];
+        for (var i = 0; i < data.Conditions.Count; i++)
+        {
+            if (ConditionFacts.IsActive(data.Conditions[i]))
+            {
+                conditions.MarkCoded(data.Conditions[i].Code, diagnoses, has);
+            }
+        }
+
+        var crampCoded = has[0];
         var crampReason = CrampReason(request.Context.DraftOrders, conditions);
         var crampContext = crampCoded || crampReason || (request.Hook == HookNames.PatientView && !requireCrampContext);
 
@@ -103,25 +114,11 @@ public static class FactsBuilder
             DraftOrders = ImmutableCollectionsMarshal.AsImmutableArray(drafts),
             LatestLabs = labs,
             Renal = renal,
-            Cirrhosis = Has(data, conditions, ConceptIds.Cirrhosis),
-            HepaticEncephalopathy = Has(data, conditions, ConceptIds.HepaticEncephalopathy),
-            Dialysis = Has(data, conditions, ConceptIds.Dialysis),
-            Malaria = Has(data, conditions, ConceptIds.Malaria),
+            Cirrhosis = has[1],
+            HepaticEncephalopathy = has[2],
+            Dialysis = has[3],
+            Malaria = has[4],
         };
-    }
-
-    private static bool Has(PatientData data, ConditionTerminology conditions, string conceptId)
-    {
-        var listed = data.Conditions;
-        for (var i = 0; i < listed.Count; i++)
-        {
-            if (ConditionFacts.IsActive(listed[i]) && conditions.MatchesCode(listed[i].Code, conceptId))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool CrampReason(IReadOnlyList<Resource> drafts, ConditionTerminology conditions)

@@ -304,6 +304,49 @@ public sealed class ConditionTerminology
         return false;
     }
 
+    /// <summary>
+    /// Sets <c>named[i]</c> when the description's codes name <c>conceptIds[i]</c> (a coded match, as
+    /// <see cref="MatchesCode"/>): several concepts asked of one condition cost one lookup per code.
+    /// </summary>
+    public void MarkCoded(CodeableConcept? description, ReadOnlySpan<string> conceptIds, Span<bool> named)
+    {
+        foreach (var coding in description?.Coding ?? [])
+        {
+            if (coding.Code is not { } code)
+            {
+                continue;
+            }
+
+            if (CodeSystems.IsSnomed(coding.System) && _snomed.TryGetValue(code, out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    Mark(id, conceptIds, named);
+                }
+            }
+            else if (CodeSystems.IsIcd10Cm(coding.System))
+            {
+                var trimmed = code.AsSpan().Trim();
+                foreach (var (prefix, id) in _icdPrefixes)
+                {
+                    if (trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Mark(id, conceptIds, named);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Mark(string conceptId, ReadOnlySpan<string> conceptIds, Span<bool> named)
+    {
+        var at = conceptIds.IndexOf(conceptId);
+        if (at >= 0)
+        {
+            named[at] = true;
+        }
+    }
+
     /// <summary>Coded match, or the concept named in the text or a coding's display (an order's reason).</summary>
     public bool MatchesCodeOrText(CodeableConcept? description, string conceptId)
     {
