@@ -47,7 +47,10 @@ public sealed class CardCatalog
         FactsSettings facts)
     {
         Labs = labs;
-        ReadOptions = new FhirReadOptions(code => labs.AnalyteOf(code) is not null);
+        ReadOptions = new FhirReadOptions(code => labs.AnalyteOf(code) is not null)
+        {
+            Codes = new KnownStrings(drugs.Codes.Concat(conditions.Codes).Concat(labs.Codes)),
+        };
         Facts = facts;
         Globals = BuildGlobals(rules, facts);
         Services = services;

@@ -130,7 +130,8 @@ public static class FhirJson
         var json = JsonMarshal.GetRawUtf8Value(element);
         var reader = new Utf8JsonReader(json, ElementOptions);
         reader.Read();
-        return Read(ref reader, json, options, fromElement: true);
+        var state = new FhirReadState(options.Codes);
+        return Read(ref reader, ref state, json, options, fromElement: true);
     }
 
     /// <summary>
@@ -142,13 +143,13 @@ public static class FhirJson
     /// <param name="entrySpans">When given, receives the byte range (in <paramref name="json"/>) of each entry's resource if this is a Bundle.</param>
     /// <exception cref="JsonException">The JSON itself is malformed.</exception>
     internal static Resource? TryReadElement(
-        ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, out string? error, List<System.Range>? entrySpans = null)
+        ref Utf8JsonReader reader, ref FhirReadState state, ReadOnlySpan<byte> json, FhirReadOptions options, out string? error, List<System.Range>? entrySpans = null)
     {
         var start = reader;
         try
         {
             error = null;
-            return Read(ref reader, json, options, fromElement: true, entrySpans);
+            return Read(ref reader, ref state, json, options, fromElement: true, entrySpans);
         }
         catch (FhirParseException ex)
         {
@@ -175,7 +176,9 @@ public static class FhirJson
                 throw new FhirParseException("Invalid FHIR JSON: expected a FHIR resource (a JSON object) but found null.");
             }
 
-            var resource = Read(ref reader, json, options ?? FhirReadOptions.Full, fromElement: false);
+            options ??= FhirReadOptions.Full;
+            var state = new FhirReadState(options.Codes);
+            var resource = Read(ref reader, ref state, json, options, fromElement: false);
 
             // Nothing but white space may follow the resource.
             reader.Read();
@@ -187,12 +190,13 @@ public static class FhirJson
         }
     }
 
-    private static Resource Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FhirReadOptions options, bool fromElement, List<System.Range>? entrySpans = null)
+    private static Resource Read(
+        ref Utf8JsonReader reader, ref FhirReadState state, ReadOnlySpan<byte> json, FhirReadOptions options, bool fromElement, List<System.Range>? entrySpans = null)
     {
         var start = (int)reader.TokenStartIndex;
         try
         {
-            return FhirTokenReader.ReadResource(ref reader, options, entrySpans);
+            return FhirTokenReader.ReadResource(ref reader, ref state, options, entrySpans);
         }
         catch (FhirReadException ex)
         {

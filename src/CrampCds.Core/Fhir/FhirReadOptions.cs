@@ -8,6 +8,9 @@ namespace CrampCds.Core.Fhir;
 /// </param>
 public sealed record FhirReadOptions(Func<CodeableConcept, bool>? ReadsObservation = null)
 {
+    /// <summary>The catalog's codes: a code read that is one of them is its shared instance, not a new string.</summary>
+    internal KnownStrings? Codes { get; init; }
+
     /// <summary>Everything read in full.</summary>
     public static FhirReadOptions Full { get; } = new();
 }

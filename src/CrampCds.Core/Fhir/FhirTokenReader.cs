@@ -8,7 +8,8 @@ namespace CrampCds.Core.Fhir;
 /// <summary>
 /// Reads the lean read model straight off a <see cref="Utf8JsonReader"/>, in one forward pass over the JSON: no
 /// <see cref="JsonDocument"/> is built, so a hook request's body is tokenized once. Hand-written (no serializer
-/// metadata, no per-object read state): one local per property, one allocation per record.
+/// metadata): one local per property, one allocation per record, and one state per read (<see cref="FhirReadState"/>) so that
+/// what a body repeats is one string.
 /// </summary>
 /// <remarks>
 /// The leniency rules are those documented on <see cref="FhirJson"/>. Every reader starts on its value's first token and
@@ -34,13 +35,13 @@ internal static class FhirTokenReader
         "searchset", "collection", "transaction", "batch", "history", "self", "next", "official", "usual",
     ]);
 
-    private delegate T ItemReader<out T>(ref Utf8JsonReader r);
+    private delegate T ItemReader<out T>(ref Utf8JsonReader r, ref FhirReadState s);
 
-    private delegate T ItemReader<out T, in TState>(ref Utf8JsonReader r, TState state);
+    private delegate T ItemReader<out T, in TState>(ref Utf8JsonReader r, ref FhirReadState s, TState state);
 
     /// <summary>Reads one resource; <paramref name="r"/> is on its first token.</summary>
     /// <param name="entrySpans">When given, receives the byte range of each entry's resource if this is a Bundle.</param>
-    public static Resource ReadResource(ref Utf8JsonReader r, FhirReadOptions options, List<System.Range>? entrySpans = null)
+    public static Resource ReadResource(ref Utf8JsonReader r, ref FhirReadState s, FhirReadOptions options, List<System.Range>? entrySpans = null)
     {
         if (r.TokenType != JsonTokenType.StartObject)
         {
@@ -56,7 +57,7 @@ internal static class FhirTokenReader
         {
             r.Read();
             var type = r;
-            return ReadTyped(ref type, ref r, in start, options, entrySpans);
+            return ReadTyped(ref type, ref s, ref r, in start, options, entrySpans);
         }
 
         var scan = r;
@@ -67,7 +68,7 @@ internal static class FhirTokenReader
             if (isType)
             {
                 r = start;
-                return ReadTyped(ref scan, ref r, in start, options, entrySpans);
+                return ReadTyped(ref scan, ref s, ref r, in start, options, entrySpans);
             }
 
             scan.Skip();
@@ -77,12 +78,12 @@ internal static class FhirTokenReader
         throw new FhirReadException(start.TokenStartIndex, "The resource has no resourceType.");
     }
 
-    private static Resource ReadContained(ref Utf8JsonReader r) => ReadResource(ref r, FhirReadOptions.Full);
+    private static Resource ReadContained(ref Utf8JsonReader r, ref FhirReadState s) => ReadResource(ref r, ref s, FhirReadOptions.Full);
 
     /// <param name="type">On the resourceType's value.</param>
     /// <param name="r">Before the record's next property (after resourceType, or on the object's start).</param>
     private static Resource ReadTyped(
-        ref Utf8JsonReader type, ref Utf8JsonReader r, in Utf8JsonReader start, FhirReadOptions options, List<System.Range>? entrySpans)
+        ref Utf8JsonReader type, ref FhirReadState s, ref Utf8JsonReader r, in Utf8JsonReader start, FhirReadOptions options, List<System.Range>? entrySpans)
     {
         if (type.TokenType != JsonTokenType.String)
         {
@@ -91,53 +92,53 @@ internal static class FhirTokenReader
 
         if (type.ValueTextEquals("Observation"u8))
         {
-            return ReadObservation(ref r, in start, options.ReadsObservation);
+            return ReadObservation(ref r, ref s, in start, options.ReadsObservation);
         }
 
         if (type.ValueTextEquals("MedicationRequest"u8))
         {
-            return ReadMedicationRequest(ref r, "MedicationRequest");
+            return ReadMedicationRequest(ref r, ref s, "MedicationRequest");
         }
 
         if (type.ValueTextEquals("Condition"u8))
         {
-            return ReadCondition(ref r);
+            return ReadCondition(ref r, ref s);
         }
 
         if (type.ValueTextEquals("Bundle"u8))
         {
-            return ReadBundle(ref r, options, entrySpans);
+            return ReadBundle(ref r, ref s, options, entrySpans);
         }
 
         if (type.ValueTextEquals("Patient"u8))
         {
-            return ReadPatient(ref r);
+            return ReadPatient(ref r, ref s);
         }
 
         if (type.ValueTextEquals("MedicationStatement"u8))
         {
-            return ReadMedicationStatement(ref r);
+            return ReadMedicationStatement(ref r, ref s);
         }
 
         if (type.ValueTextEquals("Medication"u8))
         {
-            return ReadMedication(ref r);
+            return ReadMedication(ref r, ref s);
         }
 
         if (type.ValueTextEquals("MedicationOrder"u8))
         {
             // DSTU2: patient, dateWritten, reasonCodeableConcept and dosage-level doseQuantity have their own properties.
-            return ReadMedicationRequest(ref r, "MedicationOrder");
+            return ReadMedicationRequest(ref r, ref s, "MedicationOrder");
         }
 
         if (type.ValueTextEquals("ServiceRequest"u8))
         {
-            return ReadServiceRequest(ref r);
+            return ReadServiceRequest(ref r, ref s);
         }
 
         if (type.ValueTextEquals("OperationOutcome"u8))
         {
-            return ReadOperationOutcome(ref r);
+            return ReadOperationOutcome(ref r, ref s);
         }
 
         var resourceType = String(ref type);
@@ -157,7 +158,7 @@ internal static class FhirTokenReader
         return new OtherResource { ResourceType = resourceType, Id = id };
     }
 
-    private static Patient ReadPatient(ref Utf8JsonReader r)
+    private static Patient ReadPatient(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null, gender = null, birthDate = null, deceasedDateTime = null;
         Resource[]? contained = null;
@@ -166,9 +167,9 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("id"u8)) id = String(ref r);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else if (name.SequenceEqual("active"u8)) active = Boolean(ref r);
-            else if (name.SequenceEqual("name"u8)) names = List(ref r, ReadHumanName);
+            else if (name.SequenceEqual("name"u8)) names = List(ref r, ref s, ReadHumanName);
             else if (name.SequenceEqual("gender"u8)) gender = Known(ref r);
             else if (name.SequenceEqual("birthDate"u8)) birthDate = String(ref r);
             else if (name.SequenceEqual("deceasedBoolean"u8)) deceasedBoolean = Boolean(ref r);
@@ -183,7 +184,7 @@ internal static class FhirTokenReader
         };
     }
 
-    private static MedicationRequest ReadMedicationRequest(ref Utf8JsonReader r, string sourceType)
+    private static MedicationRequest ReadMedicationRequest(ref Utf8JsonReader r, ref FhirReadState s, string sourceType)
     {
         string? id = null, status = null, intent = null, authoredOn = null, dateWritten = null;
         Resource[]? contained = null;
@@ -196,17 +197,17 @@ internal static class FhirTokenReader
             if (name.SequenceEqual("id"u8)) id = String(ref r);
             else if (name.SequenceEqual("status"u8)) status = Known(ref r);
             else if (name.SequenceEqual("intent"u8)) intent = Known(ref r);
-            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("dosageInstruction"u8)) dosage = List(ref r, ReadDosage);
-            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("authoredOn"u8)) authoredOn = String(ref r);
-            else if (name.SequenceEqual("category"u8)) category = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
-            else if (name.SequenceEqual("patient"u8)) patient = Object(ref r, ReadReference);
+            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("dosageInstruction"u8)) dosage = List(ref r, ref s, ReadDosage);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("authoredOn"u8)) authoredOn = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("category"u8)) category = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
+            else if (name.SequenceEqual("patient"u8)) patient = Object(ref r, ref s, ReadReference);
             else if (name.SequenceEqual("dateWritten"u8)) dateWritten = String(ref r);
-            else if (name.SequenceEqual("reasonCodeableConcept"u8)) reasonConcept = Object(ref r, ReadCodeableConcept);
+            else if (name.SequenceEqual("reasonCodeableConcept"u8)) reasonConcept = Object(ref r, ref s, ReadCodeableConcept);
             else r.Skip();
         }
 
@@ -219,7 +220,7 @@ internal static class FhirTokenReader
         };
     }
 
-    private static MedicationStatement ReadMedicationStatement(ref Utf8JsonReader r)
+    private static MedicationStatement ReadMedicationStatement(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null, status = null, effectiveDateTime = null, dateAsserted = null;
         Resource[]? contained = null;
@@ -232,16 +233,16 @@ internal static class FhirTokenReader
         {
             if (name.SequenceEqual("id"u8)) id = String(ref r);
             else if (name.SequenceEqual("status"u8)) status = Known(ref r);
-            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = String(ref r);
-            else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(ref r, ReadPeriod);
+            else if (name.SequenceEqual("medicationCodeableConcept"u8)) medication = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("medicationReference"u8)) medicationReference = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(ref r, ref s, ReadPeriod);
             else if (name.SequenceEqual("dateAsserted"u8)) dateAsserted = String(ref r);
-            else if (name.SequenceEqual("dosage"u8)) dosage = List(ref r, ReadDosage);
-            else if (name.SequenceEqual("category"u8)) category = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("dosage"u8)) dosage = List(ref r, ref s, ReadDosage);
+            else if (name.SequenceEqual("category"u8)) category = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
@@ -253,7 +254,7 @@ internal static class FhirTokenReader
         };
     }
 
-    private static Medication ReadMedication(ref Utf8JsonReader r)
+    private static Medication ReadMedication(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null, status = null;
         Resource[]? contained = null;
@@ -262,18 +263,18 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("id"u8)) id = String(ref r);
-            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ReadCodeableConcept);
+            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ref s, ReadCodeableConcept);
             else if (name.SequenceEqual("status"u8)) status = Known(ref r);
-            else if (name.SequenceEqual("form"u8)) form = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("ingredient"u8)) ingredient = List(ref r, ReadIngredient);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("form"u8)) form = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("ingredient"u8)) ingredient = List(ref r, ref s, ReadIngredient);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
         return new Medication { Id = id, Contained = contained, Code = code, Status = status, Form = form, Ingredient = ingredient };
     }
 
-    private static MedicationIngredient ReadIngredient(ref Utf8JsonReader r)
+    private static MedicationIngredient ReadIngredient(ref Utf8JsonReader r, ref FhirReadState s)
     {
         CodeableConcept? item = null;
         ResourceReference? itemReference = null;
@@ -281,10 +282,10 @@ internal static class FhirTokenReader
         Ratio? strength = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("itemCodeableConcept"u8)) item = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("itemReference"u8)) itemReference = Object(ref r, ReadReference);
+            if (name.SequenceEqual("itemCodeableConcept"u8)) item = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("itemReference"u8)) itemReference = Object(ref r, ref s, ReadReference);
             else if (name.SequenceEqual("isActive"u8)) isActive = Boolean(ref r);
-            else if (name.SequenceEqual("strength"u8)) strength = Object(ref r, ReadRatio);
+            else if (name.SequenceEqual("strength"u8)) strength = Object(ref r, ref s, ReadRatio);
             else r.Skip();
         }
 
@@ -297,7 +298,7 @@ internal static class FhirTokenReader
     /// and the rest is skipped. When a component turns out to be read after all, the Observation is read again, whole,
     /// from <paramref name="start"/>.
     /// </summary>
-    private static Observation ReadObservation(ref Utf8JsonReader r, in Utf8JsonReader start, Func<CodeableConcept, bool>? reads)
+    private static Observation ReadObservation(ref Utf8JsonReader r, ref FhirReadState s, in Utf8JsonReader start, Func<CodeableConcept, bool>? reads)
     {
         // null: not known yet; true: read whole; false: id, status and code only.
         bool? whole = reads is null ? true : null;
@@ -324,7 +325,7 @@ internal static class FhirTokenReader
                     continue;
                 }
 
-                code = Object(ref r, ReadCodeableConcept);
+                code = Object(ref r, ref s, ReadCodeableConcept);
                 if (whole is null)
                 {
                     whole = (code is not null && reads!(code)) || AnyRead(component, reads!);
@@ -333,41 +334,41 @@ internal static class FhirTokenReader
                 {
                     // A later code (the last one counts) that the rules read: what was skipped is needed after all.
                     r = start;
-                    return ReadObservation(ref r, in start, reads: null);
+                    return ReadObservation(ref r, ref s, in start, reads: null);
                 }
             }
             else
             {
                 if (whole is null)
                 {
-                    code = CodeAhead(in r, out codeAheadAt);
+                    code = CodeAhead(in r, ref s, out codeAheadAt);
                     whole = (code is not null && reads!(code)) || AnyRead(component, reads!);
                 }
 
                 if (whole == false)
                 {
-                    if (name.SequenceEqual("component"u8) && AnyComponentRead(ref r, reads!))
+                    if (name.SequenceEqual("component"u8) && AnyComponentRead(ref r, ref s, reads!))
                     {
                         r = start;
-                        return ReadObservation(ref r, in start, reads: null);
+                        return ReadObservation(ref r, ref s, in start, reads: null);
                     }
 
                     r.Skip();
                 }
-                else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(ref r, ReadQuantity);
-                else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = String(ref r);
-                else if (name.SequenceEqual("category"u8)) category = List(ref r, ReadCodeableConcept);
-                else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ReadReference);
-                else if (name.SequenceEqual("issued"u8)) issued = String(ref r);
-                else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(ref r, ReadReferenceRange);
-                else if (name.SequenceEqual("interpretation"u8)) interpretation = List(ref r, ReadCodeableConcept);
-                else if (name.SequenceEqual("component"u8)) component = List(ref r, ReadComponent);
-                else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(ref r, ReadPeriod);
+                else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(ref r, ref s, ReadQuantity);
+                else if (name.SequenceEqual("effectiveDateTime"u8)) effectiveDateTime = Repeated(ref r, ref s);
+                else if (name.SequenceEqual("category"u8)) category = List(ref r, ref s, ReadCodeableConcept);
+                else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ref s, ReadReference);
+                else if (name.SequenceEqual("issued"u8)) issued = Repeated(ref r, ref s);
+                else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(ref r, ref s, ReadReferenceRange);
+                else if (name.SequenceEqual("interpretation"u8)) interpretation = List(ref r, ref s, ReadCodeableConcept);
+                else if (name.SequenceEqual("component"u8)) component = List(ref r, ref s, ReadComponent);
+                else if (name.SequenceEqual("effectivePeriod"u8)) effectivePeriod = Object(ref r, ref s, ReadPeriod);
                 else if (name.SequenceEqual("effectiveInstant"u8)) effectiveInstant = String(ref r);
                 else if (name.SequenceEqual("valueString"u8)) valueString = String(ref r);
-                else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(ref r, ReadCodeableConcept);
-                else if (name.SequenceEqual("dataAbsentReason"u8)) dataAbsentReason = Object(ref r, ReadCodeableConcept);
-                else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+                else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(ref r, ref s, ReadCodeableConcept);
+                else if (name.SequenceEqual("dataAbsentReason"u8)) dataAbsentReason = Object(ref r, ref s, ReadCodeableConcept);
+                else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
                 else r.Skip();
             }
         }
@@ -391,7 +392,7 @@ internal static class FhirTokenReader
     /// The Observation's next code, read from a copy of <paramref name="at"/> (on a property's value) by skipping ahead to
     /// it; <paramref name="foundAt"/> is where its value starts, or -1.
     /// </summary>
-    private static CodeableConcept? CodeAhead(in Utf8JsonReader at, out long foundAt)
+    private static CodeableConcept? CodeAhead(in Utf8JsonReader at, ref FhirReadState s, out long foundAt)
     {
         var scan = at;
         scan.Skip();
@@ -402,7 +403,7 @@ internal static class FhirTokenReader
             if (isCode)
             {
                 foundAt = scan.TokenStartIndex;
-                return Object(ref scan, ReadCodeableConcept);
+                return Object(ref scan, ref s, ReadCodeableConcept);
             }
 
             scan.Skip();
@@ -426,18 +427,18 @@ internal static class FhirTokenReader
     }
 
     /// <summary>Whether a component (or, for a single object where the array belongs, the component) has a code the rules read.</summary>
-    private static bool AnyComponentRead(ref Utf8JsonReader r, Func<CodeableConcept, bool> reads)
+    private static bool AnyComponentRead(ref Utf8JsonReader r, ref FhirReadState s, Func<CodeableConcept, bool> reads)
     {
         if (r.TokenType == JsonTokenType.StartObject)
         {
-            return ComponentRead(ref r, reads);
+            return ComponentRead(ref r, ref s, reads);
         }
 
         if (r.TokenType == JsonTokenType.StartArray)
         {
             while (r.Read() && r.TokenType != JsonTokenType.EndArray)
             {
-                if (r.TokenType == JsonTokenType.StartObject ? ComponentRead(ref r, reads) : SkipValue(ref r))
+                if (r.TokenType == JsonTokenType.StartObject ? ComponentRead(ref r, ref s, reads) : SkipValue(ref r))
                 {
                     return true;
                 }
@@ -447,12 +448,12 @@ internal static class FhirTokenReader
         return false;
     }
 
-    private static bool ComponentRead(ref Utf8JsonReader r, Func<CodeableConcept, bool> reads)
+    private static bool ComponentRead(ref Utf8JsonReader r, ref FhirReadState s, Func<CodeableConcept, bool> reads)
     {
         var read = false;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("code"u8) && r.TokenType == JsonTokenType.StartObject) read |= reads(ReadCodeableConcept(ref r));
+            if (name.SequenceEqual("code"u8) && r.TokenType == JsonTokenType.StartObject) read |= reads(ReadCodeableConcept(ref r, ref s));
             else r.Skip();
         }
 
@@ -465,16 +466,16 @@ internal static class FhirTokenReader
         return false;
     }
 
-    private static ObservationReferenceRange ReadReferenceRange(ref Utf8JsonReader r)
+    private static ObservationReferenceRange ReadReferenceRange(ref Utf8JsonReader r, ref FhirReadState s)
     {
         Quantity? low = null, high = null;
         CodeableConcept? type = null;
         string? text = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("low"u8)) low = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("high"u8)) high = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("type"u8)) type = Object(ref r, ReadCodeableConcept);
+            if (name.SequenceEqual("low"u8)) low = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("high"u8)) high = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("type"u8)) type = Object(ref r, ref s, ReadCodeableConcept);
             else if (name.SequenceEqual("text"u8)) text = String(ref r);
             else r.Skip();
         }
@@ -482,7 +483,7 @@ internal static class FhirTokenReader
         return new ObservationReferenceRange { Low = low, High = high, Type = type, Text = text };
     }
 
-    private static ObservationComponent ReadComponent(ref Utf8JsonReader r)
+    private static ObservationComponent ReadComponent(ref Utf8JsonReader r, ref FhirReadState s)
     {
         CodeableConcept? code = null, valueConcept = null;
         Quantity? valueQuantity = null;
@@ -491,12 +492,12 @@ internal static class FhirTokenReader
         ObservationReferenceRange[]? referenceRange = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("code"u8)) code = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(ref r, ReadQuantity);
+            if (name.SequenceEqual("code"u8)) code = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("valueQuantity"u8)) valueQuantity = Object(ref r, ref s, ReadQuantity);
             else if (name.SequenceEqual("valueString"u8)) valueString = String(ref r);
-            else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("interpretation"u8)) interpretation = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(ref r, ReadReferenceRange);
+            else if (name.SequenceEqual("valueCodeableConcept"u8)) valueConcept = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("interpretation"u8)) interpretation = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("referenceRange"u8)) referenceRange = List(ref r, ref s, ReadReferenceRange);
             else r.Skip();
         }
 
@@ -507,7 +508,7 @@ internal static class FhirTokenReader
         };
     }
 
-    private static Condition ReadCondition(ref Utf8JsonReader r)
+    private static Condition ReadCondition(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null, onset = null, abatement = null, recordedDate = null;
         Resource[]? contained = null;
@@ -517,15 +518,15 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("id"u8)) id = String(ref r);
-            else if (name.SequenceEqual("clinicalStatus"u8)) clinicalStatus = CodeOrConcept(ref r);
-            else if (name.SequenceEqual("verificationStatus"u8)) verificationStatus = CodeOrConcept(ref r);
-            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("category"u8)) category = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("onsetDateTime"u8)) onset = String(ref r);
-            else if (name.SequenceEqual("abatementDateTime"u8)) abatement = String(ref r);
-            else if (name.SequenceEqual("recordedDate"u8)) recordedDate = String(ref r);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("clinicalStatus"u8)) clinicalStatus = CodeOrConcept(ref r, ref s);
+            else if (name.SequenceEqual("verificationStatus"u8)) verificationStatus = CodeOrConcept(ref r, ref s);
+            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("category"u8)) category = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("onsetDateTime"u8)) onset = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("abatementDateTime"u8)) abatement = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("recordedDate"u8)) recordedDate = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
@@ -538,18 +539,18 @@ internal static class FhirTokenReader
     }
 
     /// <summary>STU3 and DSTU2 give clinicalStatus and verificationStatus as a bare code ("active"); R4 as a CodeableConcept.</summary>
-    private static CodeableConcept? CodeOrConcept(ref Utf8JsonReader r)
+    private static CodeableConcept? CodeOrConcept(ref Utf8JsonReader r, ref FhirReadState s)
     {
         if (r.TokenType != JsonTokenType.String)
         {
-            return Object(ref r, ReadCodeableConcept);
+            return Object(ref r, ref s, ReadCodeableConcept);
         }
 
         var code = Known(ref r);
         return string.IsNullOrWhiteSpace(code) ? null : new CodeableConcept { Coding = [new Coding { Code = code }] };
     }
 
-    private static ServiceRequest ReadServiceRequest(ref Utf8JsonReader r)
+    private static ServiceRequest ReadServiceRequest(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null, status = null, intent = null;
         Resource[]? contained = null;
@@ -561,10 +562,10 @@ internal static class FhirTokenReader
             if (name.SequenceEqual("id"u8)) id = String(ref r);
             else if (name.SequenceEqual("status"u8)) status = Known(ref r);
             else if (name.SequenceEqual("intent"u8)) intent = Known(ref r);
-            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ReadReference);
-            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("subject"u8)) subject = Object(ref r, ref s, ReadReference);
+            else if (name.SequenceEqual("reasonCode"u8)) reasonCode = List(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
@@ -574,7 +575,7 @@ internal static class FhirTokenReader
         };
     }
 
-    private static Bundle ReadBundle(ref Utf8JsonReader r, FhirReadOptions options, List<System.Range>? entrySpans)
+    private static Bundle ReadBundle(ref Utf8JsonReader r, ref FhirReadState s, FhirReadOptions options, List<System.Range>? entrySpans)
     {
         string? id = null, type = null;
         Resource[]? contained = null;
@@ -587,20 +588,20 @@ internal static class FhirTokenReader
             {
                 // A duplicated entry list keeps its last value, and so do the ranges that line up with it.
                 entrySpans?.Clear();
-                entry = List(ref r, (options, entrySpans), ReadEntry);
+                entry = List(ref r, ref s, (options, entrySpans), ReadEntry);
             }
             else if (name.SequenceEqual("id"u8)) id = String(ref r);
             else if (name.SequenceEqual("type"u8)) type = Known(ref r);
             else if (name.SequenceEqual("total"u8)) total = Int32(ref r);
-            else if (name.SequenceEqual("link"u8)) link = List(ref r, ReadLink);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("link"u8)) link = List(ref r, ref s, ReadLink);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
         return new Bundle { Id = id, Contained = contained, Type = type, Total = total, Link = link, Entry = entry };
     }
 
-    private static BundleEntry ReadEntry(ref Utf8JsonReader r, (FhirReadOptions Options, List<System.Range>? Spans) state)
+    private static BundleEntry ReadEntry(ref Utf8JsonReader r, ref FhirReadState s, (FhirReadOptions Options, List<System.Range>? Spans) state)
     {
         string? fullUrl = null;
         Resource? resource = null;
@@ -610,7 +611,7 @@ internal static class FhirTokenReader
             if (name.SequenceEqual("resource"u8))
             {
                 var from = (int)r.TokenStartIndex;
-                resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r, state.Options);
+                resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r, ref s, state.Options);
                 span = from..(int)r.BytesConsumed;
             }
             else if (name.SequenceEqual("fullUrl"u8)) fullUrl = String(ref r);
@@ -625,7 +626,7 @@ internal static class FhirTokenReader
         return new BundleEntry { FullUrl = fullUrl, Resource = resource };
     }
 
-    private static BundleLink ReadLink(ref Utf8JsonReader r)
+    private static BundleLink ReadLink(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? relation = null, url = null;
         while (NextProperty(ref r, out var name))
@@ -638,7 +639,7 @@ internal static class FhirTokenReader
         return new BundleLink { Relation = relation, Url = url };
     }
 
-    private static OperationOutcome ReadOperationOutcome(ref Utf8JsonReader r)
+    private static OperationOutcome ReadOperationOutcome(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? id = null;
         Resource[]? contained = null;
@@ -646,15 +647,15 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("id"u8)) id = String(ref r);
-            else if (name.SequenceEqual("issue"u8)) issue = List(ref r, ReadIssue);
-            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ReadContained);
+            else if (name.SequenceEqual("issue"u8)) issue = List(ref r, ref s, ReadIssue);
+            else if (name.SequenceEqual("contained"u8)) contained = List(ref r, ref s, ReadContained);
             else r.Skip();
         }
 
         return new OperationOutcome { Id = id, Contained = contained, Issue = issue };
     }
 
-    private static OperationOutcomeIssue ReadIssue(ref Utf8JsonReader r)
+    private static OperationOutcomeIssue ReadIssue(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? severity = null, code = null, diagnostics = null;
         CodeableConcept? details = null;
@@ -663,9 +664,9 @@ internal static class FhirTokenReader
         {
             if (name.SequenceEqual("severity"u8)) severity = String(ref r);
             else if (name.SequenceEqual("code"u8)) code = String(ref r);
-            else if (name.SequenceEqual("details"u8)) details = Object(ref r, ReadCodeableConcept);
+            else if (name.SequenceEqual("details"u8)) details = Object(ref r, ref s, ReadCodeableConcept);
             else if (name.SequenceEqual("diagnostics"u8)) diagnostics = String(ref r);
-            else if (name.SequenceEqual("expression"u8)) expression = List(ref r, RequiredString);
+            else if (name.SequenceEqual("expression"u8)) expression = List(ref r, ref s, RequiredString);
             else r.Skip();
         }
 
@@ -674,13 +675,13 @@ internal static class FhirTokenReader
 
     // ---- datatypes ----------------------------------------------------------------------------------------------
 
-    private static Coding ReadCoding(ref Utf8JsonReader r)
+    private static Coding ReadCoding(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? system = null, version = null, code = null, display = null;
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("system"u8)) system = Known(ref r);
-            else if (name.SequenceEqual("code"u8)) code = Known(ref r);
+            else if (name.SequenceEqual("code"u8)) code = Code(ref r, ref s);
             else if (name.SequenceEqual("display"u8)) display = String(ref r);
             else if (name.SequenceEqual("version"u8)) version = String(ref r);
             else r.Skip();
@@ -689,13 +690,13 @@ internal static class FhirTokenReader
         return new Coding { System = system, Version = version, Code = code, Display = display };
     }
 
-    private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r)
+    private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r, ref FhirReadState s)
     {
         Coding[]? coding = null;
         string? text = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("coding"u8)) coding = List(ref r, ReadCoding);
+            if (name.SequenceEqual("coding"u8)) coding = List(ref r, ref s, ReadCoding);
             else if (name.SequenceEqual("text"u8)) text = String(ref r);
             else r.Skip();
         }
@@ -703,14 +704,14 @@ internal static class FhirTokenReader
         return new CodeableConcept { Coding = coding, Text = text };
     }
 
-    private static HumanName ReadHumanName(ref Utf8JsonReader r)
+    private static HumanName ReadHumanName(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? use = null, text = null, family = null;
         string[]? given = null;
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("family"u8)) family = String(ref r);
-            else if (name.SequenceEqual("given"u8)) given = List(ref r, RequiredString);
+            else if (name.SequenceEqual("given"u8)) given = List(ref r, ref s, RequiredString);
             else if (name.SequenceEqual("use"u8)) use = Known(ref r);
             else if (name.SequenceEqual("text"u8)) text = String(ref r);
             else r.Skip();
@@ -719,7 +720,7 @@ internal static class FhirTokenReader
         return new HumanName { Use = use, Text = text, Family = family, Given = given };
     }
 
-    private static Quantity ReadQuantity(ref Utf8JsonReader r)
+    private static Quantity ReadQuantity(ref Utf8JsonReader r, ref FhirReadState s)
     {
         decimal? value = null;
         string? comparator = null, unit = null, system = null, code = null;
@@ -736,51 +737,51 @@ internal static class FhirTokenReader
         return new Quantity { Value = value, Comparator = comparator, Unit = unit, System = system, Code = code };
     }
 
-    private static Range ReadRange(ref Utf8JsonReader r)
+    private static Range ReadRange(ref Utf8JsonReader r, ref FhirReadState s)
     {
         Quantity? low = null, high = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("low"u8)) low = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("high"u8)) high = Object(ref r, ReadQuantity);
+            if (name.SequenceEqual("low"u8)) low = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("high"u8)) high = Object(ref r, ref s, ReadQuantity);
             else r.Skip();
         }
 
         return new Range { Low = low, High = high };
     }
 
-    private static Ratio ReadRatio(ref Utf8JsonReader r)
+    private static Ratio ReadRatio(ref Utf8JsonReader r, ref FhirReadState s)
     {
         Quantity? numerator = null, denominator = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("numerator"u8)) numerator = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("denominator"u8)) denominator = Object(ref r, ReadQuantity);
+            if (name.SequenceEqual("numerator"u8)) numerator = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("denominator"u8)) denominator = Object(ref r, ref s, ReadQuantity);
             else r.Skip();
         }
 
         return new Ratio { Numerator = numerator, Denominator = denominator };
     }
 
-    private static Period ReadPeriod(ref Utf8JsonReader r)
+    private static Period ReadPeriod(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? start = null, end = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("start"u8)) start = String(ref r);
-            else if (name.SequenceEqual("end"u8)) end = String(ref r);
+            if (name.SequenceEqual("start"u8)) start = Repeated(ref r, ref s);
+            else if (name.SequenceEqual("end"u8)) end = Repeated(ref r, ref s);
             else r.Skip();
         }
 
         return new Period { Start = start, End = end };
     }
 
-    private static ResourceReference ReadReference(ref Utf8JsonReader r)
+    private static ResourceReference ReadReference(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string? reference = null, type = null, display = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("reference"u8)) reference = String(ref r);
+            if (name.SequenceEqual("reference"u8)) reference = Repeated(ref r, ref s);
             else if (name.SequenceEqual("display"u8)) display = String(ref r);
             else if (name.SequenceEqual("type"u8)) type = String(ref r);
             else r.Skip();
@@ -789,7 +790,7 @@ internal static class FhirTokenReader
         return new ResourceReference { Reference = reference, Type = type, Display = display };
     }
 
-    private static Dosage ReadDosage(ref Utf8JsonReader r)
+    private static Dosage ReadDosage(ref Utf8JsonReader r, ref FhirReadState s)
     {
         int? sequence = null;
         string? text = null;
@@ -803,16 +804,16 @@ internal static class FhirTokenReader
         while (NextProperty(ref r, out var name))
         {
             if (name.SequenceEqual("text"u8)) text = String(ref r);
-            else if (name.SequenceEqual("timing"u8)) timing = Object(ref r, ReadTiming);
-            else if (name.SequenceEqual("doseAndRate"u8)) doseAndRate = List(ref r, ReadDoseAndRate);
-            else if (name.SequenceEqual("route"u8)) route = Object(ref r, ReadCodeableConcept);
+            else if (name.SequenceEqual("timing"u8)) timing = Object(ref r, ref s, ReadTiming);
+            else if (name.SequenceEqual("doseAndRate"u8)) doseAndRate = List(ref r, ref s, ReadDoseAndRate);
+            else if (name.SequenceEqual("route"u8)) route = Object(ref r, ref s, ReadCodeableConcept);
             else if (name.SequenceEqual("sequence"u8)) sequence = Int32(ref r);
             else if (name.SequenceEqual("asNeededBoolean"u8)) asNeeded = Boolean(ref r);
-            else if (name.SequenceEqual("asNeededCodeableConcept"u8)) asNeededConcept = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(ref r, ReadRange);
-            else if (name.SequenceEqual("maxDosePerPeriod"u8)) maxPerPeriod = Object(ref r, ReadRatio);
-            else if (name.SequenceEqual("maxDosePerAdministration"u8)) maxPerAdministration = Object(ref r, ReadQuantity);
+            else if (name.SequenceEqual("asNeededCodeableConcept"u8)) asNeededConcept = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(ref r, ref s, ReadRange);
+            else if (name.SequenceEqual("maxDosePerPeriod"u8)) maxPerPeriod = Object(ref r, ref s, ReadRatio);
+            else if (name.SequenceEqual("maxDosePerAdministration"u8)) maxPerAdministration = Object(ref r, ref s, ReadQuantity);
             else r.Skip();
         }
 
@@ -824,39 +825,39 @@ internal static class FhirTokenReader
         };
     }
 
-    private static DoseAndRate ReadDoseAndRate(ref Utf8JsonReader r)
+    private static DoseAndRate ReadDoseAndRate(ref Utf8JsonReader r, ref FhirReadState s)
     {
         CodeableConcept? type = null;
         Range? doseRange = null;
         Quantity? doseQuantity = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(ref r, ReadQuantity);
-            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(ref r, ReadRange);
-            else if (name.SequenceEqual("type"u8)) type = Object(ref r, ReadCodeableConcept);
+            if (name.SequenceEqual("doseQuantity"u8)) doseQuantity = Object(ref r, ref s, ReadQuantity);
+            else if (name.SequenceEqual("doseRange"u8)) doseRange = Object(ref r, ref s, ReadRange);
+            else if (name.SequenceEqual("type"u8)) type = Object(ref r, ref s, ReadCodeableConcept);
             else r.Skip();
         }
 
         return new DoseAndRate { Type = type, DoseRange = doseRange, DoseQuantity = doseQuantity };
     }
 
-    private static Timing ReadTiming(ref Utf8JsonReader r)
+    private static Timing ReadTiming(ref Utf8JsonReader r, ref FhirReadState s)
     {
         string[]? events = null;
         TimingRepeat? repeat = null;
         CodeableConcept? code = null;
         while (NextProperty(ref r, out var name))
         {
-            if (name.SequenceEqual("repeat"u8)) repeat = Object(ref r, ReadRepeat);
-            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ReadCodeableConcept);
-            else if (name.SequenceEqual("event"u8)) events = List(ref r, RequiredString);
+            if (name.SequenceEqual("repeat"u8)) repeat = Object(ref r, ref s, ReadRepeat);
+            else if (name.SequenceEqual("code"u8)) code = Object(ref r, ref s, ReadCodeableConcept);
+            else if (name.SequenceEqual("event"u8)) events = List(ref r, ref s, RequiredString);
             else r.Skip();
         }
 
         return new Timing { Event = events, Repeat = repeat, Code = code };
     }
 
-    private static TimingRepeat ReadRepeat(ref Utf8JsonReader r)
+    private static TimingRepeat ReadRepeat(ref Utf8JsonReader r, ref FhirReadState s)
     {
         Period? bounds = null;
         int? count = null, frequency = null, frequencyMax = null;
@@ -868,16 +869,16 @@ internal static class FhirTokenReader
             if (name.SequenceEqual("frequency"u8)) frequency = Int32(ref r);
             else if (name.SequenceEqual("period"u8)) period = Decimal(ref r);
             else if (name.SequenceEqual("periodUnit"u8)) periodUnit = Known(ref r);
-            else if (name.SequenceEqual("boundsPeriod"u8)) bounds = Object(ref r, ReadPeriod);
+            else if (name.SequenceEqual("boundsPeriod"u8)) bounds = Object(ref r, ref s, ReadPeriod);
             else if (name.SequenceEqual("count"u8)) count = Int32(ref r);
             else if (name.SequenceEqual("duration"u8)) duration = Decimal(ref r);
             else if (name.SequenceEqual("durationUnit"u8)) durationUnit = Known(ref r);
             else if (name.SequenceEqual("frequencyMax"u8)) frequencyMax = Int32(ref r);
             else if (name.SequenceEqual("periodMax"u8)) periodMax = Decimal(ref r);
             else if (name.SequenceEqual("periodUnits"u8)) periodUnits = Known(ref r);
-            else if (name.SequenceEqual("when"u8)) when = List(ref r, RequiredString);
-            else if (name.SequenceEqual("timeOfDay"u8)) timeOfDay = List(ref r, RequiredString);
-            else if (name.SequenceEqual("dayOfWeek"u8)) dayOfWeek = List(ref r, RequiredString);
+            else if (name.SequenceEqual("when"u8)) when = List(ref r, ref s, RequiredString);
+            else if (name.SequenceEqual("timeOfDay"u8)) timeOfDay = List(ref r, ref s, RequiredString);
+            else if (name.SequenceEqual("dayOfWeek"u8)) dayOfWeek = List(ref r, ref s, RequiredString);
             else r.Skip();
         }
 
@@ -923,24 +924,24 @@ internal static class FhirTokenReader
     // ---- leniency -----------------------------------------------------------------------------------------------
 
     /// <summary>An object, or <c>null</c> for JSON null; anything else is an error.</summary>
-    private static T? Object<T>(ref Utf8JsonReader r, ItemReader<T> read)
+    private static T? Object<T>(ref Utf8JsonReader r, ref FhirReadState s, ItemReader<T> read)
         where T : class =>
         r.TokenType switch
         {
-            JsonTokenType.StartObject => read(ref r),
+            JsonTokenType.StartObject => read(ref r, ref s),
             JsonTokenType.Null => null,
             _ => throw Error(ref r, $"Expected a {typeof(T).Name} (a JSON object) but found {Describe(r.TokenType)}."),
         };
 
-    private static T[]? List<T>(ref Utf8JsonReader r, ItemReader<T> readItem) =>
-        List(ref r, readItem, static (ref Utf8JsonReader r, ItemReader<T> read) => read(ref r));
+    private static T[]? List<T>(ref Utf8JsonReader r, ref FhirReadState s, ItemReader<T> readItem) =>
+        List(ref r, ref s, readItem, static (ref Utf8JsonReader r, ref FhirReadState s, ItemReader<T> read) => read(ref r, ref s));
 
     /// <summary>
     /// A list: a single value where an array belongs (the sandbox sends <c>reasonCode</c>, <c>category</c> and
     /// <c>doseAndRate</c> as single objects) is a one-element list; <c>null</c> items (FHIR pads primitive arrays to
     /// align them with <c>_name</c> extensions) are dropped; JSON null for the whole list is <c>null</c>.
     /// </summary>
-    private static T[]? List<T, TState>(ref Utf8JsonReader r, TState state, ItemReader<T, TState> readItem)
+    private static T[]? List<T, TState>(ref Utf8JsonReader r, ref FhirReadState s, TState state, ItemReader<T, TState> readItem)
     {
         switch (r.TokenType)
         {
@@ -953,7 +954,7 @@ internal static class FhirTokenReader
                 }
 
                 // Most lists hold one item: that needs no buffer.
-                var first = ReadItem(ref r, state, readItem);
+                var first = ReadItem(ref r, ref s, state, readItem);
                 if (!NextItem(ref r))
                 {
                     return [first];
@@ -963,7 +964,7 @@ internal static class FhirTokenReader
                 buffer.Add(first);
                 do
                 {
-                    buffer.Add(ReadItem(ref r, state, readItem));
+                    buffer.Add(ReadItem(ref r, ref s, state, readItem));
                 }
                 while (NextItem(ref r));
 
@@ -971,7 +972,7 @@ internal static class FhirTokenReader
                 buffer.Return();
                 return items;
             default:
-                return [ReadItem(ref r, state, readItem)];
+                return [ReadItem(ref r, ref s, state, readItem)];
         }
     }
 
@@ -987,7 +988,7 @@ internal static class FhirTokenReader
         return r.TokenType != JsonTokenType.EndArray;
     }
 
-    private static T ReadItem<T, TState>(ref Utf8JsonReader r, TState state, ItemReader<T, TState> readItem)
+    private static T ReadItem<T, TState>(ref Utf8JsonReader r, ref FhirReadState s, TState state, ItemReader<T, TState> readItem)
     {
         // Datatype readers expect an object; strings and resources check their own.
         if (r.TokenType != JsonTokenType.StartObject && typeof(T) != typeof(string) && typeof(T) != typeof(Resource))
@@ -995,7 +996,7 @@ internal static class FhirTokenReader
             throw Error(ref r, $"Expected a {typeof(T).Name} (a JSON object) but found {Describe(r.TokenType)}.");
         }
 
-        return readItem(ref r, state);
+        return readItem(ref r, ref s, state);
     }
 
     /// <summary>
@@ -1007,8 +1008,46 @@ internal static class FhirTokenReader
         return r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && KnownValues.Find(r.ValueSpan) is { } known ? known : String(ref r);
     }
 
+    /// <summary>A coding's code: a shared value (<see cref="Known"/>) or one of the catalog's codes is its one instance.</summary>
+    private static string? Code(ref Utf8JsonReader r, ref FhirReadState s)
+    {
+        if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && (KnownValues.Find(r.ValueSpan) ?? s.Codes?.Find(r.ValueSpan)) is { } known)
+        {
+            return known;
+        }
+
+        return String(ref r);
+    }
+
+    /// <summary>
+    /// A string of a kind a request repeats (a reference, a date): the same text as one of the last few made in this read
+    /// is that string again. Compared as ASCII (a value that is not is made anew, as are escaped ones).
+    /// </summary>
+    private static string? Repeated(ref Utf8JsonReader r, ref FhirReadState s)
+    {
+        if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped)
+        {
+            return String(ref r);
+        }
+
+        var utf8 = r.ValueSpan;
+        var made = Math.Min(s.Count, FhirReadState.Kept);
+        for (var i = 0; i < made; i++)
+        {
+            var seen = s.Made[i]!;
+            if (seen.Length == utf8.Length && Ascii.Equals(utf8, seen))
+            {
+                return seen;
+            }
+        }
+
+        var text = String(ref r);
+        s.Made[(int)((uint)s.Count++ % FhirReadState.Kept)] = text;
+        return text;
+    }
+
     /// <summary>A string where the item is not null (list items; nulls were dropped before).</summary>
-    private static string RequiredString(ref Utf8JsonReader r) => String(ref r)!;
+    private static string RequiredString(ref Utf8JsonReader r, ref FhirReadState s) => String(ref r)!;
 
     /// <summary>A string; a number or boolean where a string belongs keeps its text (a code sent as <c>12345</c>).</summary>
     private static string? String(ref Utf8JsonReader r)

@@ -1,51 +1,81 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace CrampCds.Core.Fhir;
 
 /// <summary>
 /// A fixed set of strings found by their UTF-8 bytes: a value of the set (a code system, a status, a unit, a prefetch
-/// key) is returned as its one shared instance instead of a new string per read. Built once, read-only after; only
-/// values known before any request belong in it, never what a request sends.
+/// key, a code in the catalog's lists) is returned as its one shared instance instead of a new string per read. Built
+/// once, read-only after; only values known before any request belong in it, never what a request sends.
 /// </summary>
 internal sealed class KnownStrings
 {
-    // By UTF-8 length: a value is compared only with the few of its own length.
-    private readonly (byte[] Utf8, string Text)[][] _byLength;
+    // Open addressing over a power-of-two table at most a quarter full: a miss (most values read) ends at an empty slot
+    // after one or two probes, and a hit costs one comparison of bytes.
+    private readonly byte[]?[] _utf8;
+    private readonly string[] _texts;
+    private readonly int _mask;
 
-    public KnownStrings(IReadOnlyCollection<string> values)
+    public KnownStrings(IEnumerable<string> values)
     {
-        var longest = 0;
-        foreach (var value in values)
+        var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
+        var size = 16;
+        while (size < distinct.Length * 4)
         {
-            longest = Math.Max(longest, Encoding.UTF8.GetByteCount(value));
+            size *= 2;
         }
 
-        var byLength = new List<(byte[] Utf8, string Text)>[longest + 1];
-        foreach (var value in values)
+        _utf8 = new byte[size][];
+        _texts = new string[size];
+        _mask = size - 1;
+        foreach (var value in distinct)
         {
             var utf8 = Encoding.UTF8.GetBytes(value);
-            (byLength[utf8.Length] ??= []).Add((utf8, value));
-        }
+            var slot = Hash(utf8) & _mask;
+            while (_utf8[slot] is not null)
+            {
+                slot = (slot + 1) & _mask;
+            }
 
-        _byLength = Array.ConvertAll(byLength, sameLength => sameLength?.ToArray() ?? []);
+            _utf8[slot] = utf8;
+            _texts[slot] = value;
+        }
     }
 
     /// <summary>The shared instance of <paramref name="utf8"/> (a value as written, without escapes), or null when it is not one.</summary>
     public string? Find(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length >= _byLength.Length)
+        for (var slot = Hash(utf8) & _mask; _utf8[slot] is { } known; slot = (slot + 1) & _mask)
         {
-            return null;
-        }
-
-        foreach (var (bytes, text) in _byLength[utf8.Length])
-        {
-            if (utf8.SequenceEqual(bytes))
+            if (utf8.SequenceEqual(known))
             {
-                return text;
+                return _texts[slot];
             }
         }
 
         return null;
+    }
+
+    // The length and the first and last eight bytes (all of a shorter value), mixed by one multiplication: codes differ in
+    // their last digits, URLs in their last segment.
+    private static int Hash(ReadOnlySpan<byte> utf8)
+    {
+        ulong head, tail;
+        if (utf8.Length >= 8)
+        {
+            head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+        }
+        else
+        {
+            Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            utf8.CopyTo(padded);
+            head = BinaryPrimitives.ReadUInt64LittleEndian(padded);
+            tail = 0;
+        }
+
+        var mixed = (head ^ (tail * 0x9E3779B97F4A7C15UL) ^ (ulong)utf8.Length) * 0xBF58476D1CE4E5B9UL;
+        return (int)(mixed >> 33);
     }
 }

@@ -62,7 +62,9 @@ public static class HookRequestParser
             }
 
             var fields = default(RootFields);
-            ReadRoot(ref reader, body.Span, expectedHook, readOptions, ref fields);
+            // One state for the whole body: the prefetch and the draft orders share their repeated references and dates.
+            var state = new FhirReadState(readOptions.Codes);
+            ReadRoot(ref reader, ref state, body.Span, expectedHook, readOptions, ref fields);
             reader.Read();
             return Check(in fields, body, expectedHook);
         }
@@ -122,7 +124,7 @@ public static class HookRequestParser
         public string?[]? SelectionItems;
     }
 
-    private static void ReadRoot(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook, FhirReadOptions readOptions, ref RootFields fields)
+    private static void ReadRoot(ref Utf8JsonReader r, ref FhirReadState state, ReadOnlySpan<byte> body, string hook, FhirReadOptions readOptions, ref RootFields fields)
     {
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
@@ -134,14 +136,14 @@ public static class HookRequestParser
             {
                 r.Read();
                 fields.Context = r.TokenType;
-                fields.ContextFields = r.TokenType == JsonTokenType.StartObject ? ReadContext(ref r, body, hook) : SkipValue<ContextFields>(ref r);
+                fields.ContextFields = r.TokenType == JsonTokenType.StartObject ? ReadContext(ref r, ref state, body, hook) : SkipValue<ContextFields>(ref r);
             }
             else if (r.ValueTextEquals("prefetch"u8))
             {
                 r.Read();
                 fields.Prefetch = r.TokenType;
                 fields.PrefetchValues = r.TokenType == JsonTokenType.StartObject
-                    ? ReadPrefetch(ref r, body, readOptions)
+                    ? ReadPrefetch(ref r, ref state, body, readOptions)
                     : SkipValue<IReadOnlyDictionary<string, PrefetchValue>>(ref r);
             }
             else
@@ -200,7 +202,7 @@ public static class HookRequestParser
         }
     }
 
-    private static ContextFields ReadContext(ref Utf8JsonReader r, ReadOnlySpan<byte> body, string hook)
+    private static ContextFields ReadContext(ref Utf8JsonReader r, ref FhirReadState state, ReadOnlySpan<byte> body, string hook)
     {
         var context = default(ContextFields);
         var tokens = new PooledList<KeyValuePair<string, string>>(8);
@@ -250,7 +252,7 @@ public static class HookRequestParser
                     Assign(ref context, name, new Field(r.TokenType, null));
                     break;
                 default:
-                    if (name == "draftOrders" && HookNames.IsOrderHook(hook)) ReadDraftOrders(ref r, body, ref context);
+                    if (name == "draftOrders" && HookNames.IsOrderHook(hook)) ReadDraftOrders(ref r, ref state, body, ref context);
                     else if (name == "selections" && hook == HookNames.OrderSelect) ReadSelections(ref r, ref context);
                     else
                     {
@@ -292,7 +294,7 @@ public static class HookRequestParser
     }
 
     /// <summary>The draft Bundle, read where it stands, and the byte range of each entry's resource in the body.</summary>
-    private static void ReadDraftOrders(ref Utf8JsonReader r, ReadOnlySpan<byte> body, ref ContextFields context)
+    private static void ReadDraftOrders(ref Utf8JsonReader r, ref FhirReadState state, ReadOnlySpan<byte> body, ref ContextFields context)
     {
         context.DraftOrders = r.TokenType;
         context.DraftResource = null;
@@ -304,7 +306,7 @@ public static class HookRequestParser
         }
 
         context.DraftSpans = [];
-        context.DraftResource = FhirJson.TryReadElement(ref r, body, FhirReadOptions.Full, out context.DraftError, context.DraftSpans);
+        context.DraftResource = FhirJson.TryReadElement(ref r, ref state, body, FhirReadOptions.Full, out context.DraftError, context.DraftSpans);
     }
 
     private static void ReadSelections(ref Utf8JsonReader r, ref ContextFields context)
@@ -342,7 +344,7 @@ public static class HookRequestParser
         return count;
     }
 
-    private static IReadOnlyDictionary<string, PrefetchValue> ReadPrefetch(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
+    private static IReadOnlyDictionary<string, PrefetchValue> ReadPrefetch(ref Utf8JsonReader r, ref FhirReadState state, ReadOnlySpan<byte> body, FhirReadOptions readOptions)
     {
         var prefetch = new PooledList<KeyValuePair<string, PrefetchValue>>(8);
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
@@ -352,7 +354,7 @@ public static class HookRequestParser
             prefetch.Add(new(key, r.TokenType switch
             {
                 JsonTokenType.Null => new(PrefetchState.NoData, null),
-                JsonTokenType.StartObject => ReadPrefetchResource(ref r, body, readOptions),
+                JsonTokenType.StartObject => ReadPrefetchResource(ref r, ref state, body, readOptions),
                 _ => SkipFailed(ref r),
             }));
         }
@@ -362,8 +364,8 @@ public static class HookRequestParser
         return values;
     }
 
-    private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ReadOnlySpan<byte> body, FhirReadOptions readOptions) =>
-        FhirJson.TryReadElement(ref r, body, readOptions, out _) switch
+    private static PrefetchValue ReadPrefetchResource(ref Utf8JsonReader r, ref FhirReadState state, ReadOnlySpan<byte> body, FhirReadOptions readOptions) =>
+        FhirJson.TryReadElement(ref r, ref state, body, readOptions, out _) switch
         {
             // An unreadable prefetch value is as good as none: the gatherer fetches it instead.
             null => new(PrefetchState.Failed, null),

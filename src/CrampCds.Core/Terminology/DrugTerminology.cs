@@ -79,6 +79,9 @@ public sealed class DrugTerminology
         return description.Text is { } text && _names.Contains(text, conceptId);
     }
 
+    /// <summary>Every RxNorm and ATC code in the lists, as written there.</summary>
+    internal IEnumerable<string> Codes => _rxNorm.Keys.Concat(_atc.Keys);
+
     /// <summary>
     /// The concepts a medication is, given its descriptions and dosages: a concept that excludes one of the routes the
     /// medication is given by, requires another, or whose excluded words appear in its name does not count. Most
@@ -279,6 +282,9 @@ public sealed class ConditionTerminology
     }
 
     public FrozenDictionary<string, ConditionConcept> Concepts { get; }
+
+    /// <summary>Every SNOMED CT code in the lists, as written there.</summary>
+    internal IEnumerable<string> Codes => _snomed.Keys;
 
     /// <summary>Coded match only: a Condition's free text never decides.</summary>
     public bool MatchesCode(CodeableConcept? description, string conceptId)

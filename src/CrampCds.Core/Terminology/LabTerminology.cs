@@ -22,6 +22,9 @@ public sealed class LabTerminology
             .ToFrozenDictionary(g => g.Key, g => g.First().Analyte!.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>Every LOINC code in the lists.</summary>
+    internal IEnumerable<string> Codes => _analytes.Keys;
+
     /// <summary>How a card names the analyte (labs.json's display: "eGFR", "creatinine").</summary>
     public string Display(Analyte analyte) => _displays[(int)analyte];
 

@@ -21,6 +21,24 @@ public class KnownStringsTests
     }
 
     [Fact]
+    public void Every_value_of_a_set_as_large_as_the_catalogs_codes_is_found_and_values_alike_at_both_ends_are_told_apart()
+    {
+        // RxNorm-like codes of one length differing in a digit or two, and URLs that share their first and last eight bytes.
+        var codes = Enumerable.Range(0, 300).Select(i => (197000 + (i * 7)).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var urls = Enumerable.Range(0, 20).Select(i => $"http://terminology.example/set-{i:D2}/CodeSystem").ToList();
+        var known = new KnownStrings([.. codes, .. urls, .. codes.Take(5)]);
+
+        foreach (var value in codes.Concat(urls))
+        {
+            known.Find(Encoding.UTF8.GetBytes(value)).Should().Be(value);
+        }
+
+        known.Find("197001"u8).Should().BeNull("same length as the codes, not one of them");
+        known.Find("http://terminology.example/set-99/CodeSystem"u8).Should().BeNull("same ends as the URLs, another middle");
+        known.Find("1970"u8).Should().BeNull();
+    }
+
+    [Fact]
     public void Codes_statuses_bundle_types_and_name_uses_read_as_sent_whether_shared_or_not()
     {
         const string Json = """

@@ -1,0 +1,27 @@
+using System.Runtime.CompilerServices;
+
+namespace CrampCds.Core.Fhir;
+
+/// <summary>
+/// What one read (a request body, or one resource fetched) shares between its values: the catalog's codes, and the last
+/// few references and dates it made into strings. A request repeats both (every Observation's <c>Patient/…</c>, a panel's
+/// one date), so each such value is one string, not one per resource. Lives on the reader's stack, passed by reference.
+/// </summary>
+internal struct FhirReadState(KnownStrings? codes)
+{
+    public const int Kept = 8;
+
+    public readonly KnownStrings? Codes = codes;
+
+    /// <summary>The last <see cref="Kept"/> repeated-kind strings made, oldest overwritten first; null slots are unused.</summary>
+    public Recent Made;
+
+    /// <summary>How many were made so far (where the next one goes, modulo <see cref="Kept"/>).</summary>
+    public int Count;
+
+    [InlineArray(Kept)]
+    public struct Recent
+    {
+        private string? _first;
+    }
+}
