@@ -30,4 +30,23 @@ internal static class PipelineLoop
             benchmark.Dispose();
         }
     }
+
+    /// <summary>
+    /// Exactly <paramref name="calls"/> calls, for counting instructions (<c>valgrind --tool=callgrind</c>): the difference
+    /// between two counts is the calls' own, whatever the machine's speed.
+    /// </summary>
+    public static int Count(string request, int calls)
+    {
+        var benchmark = new PipelineBenchmarks { Request = request };
+        benchmark.Setup();
+        var bytes = 0L;
+        for (var i = 0; i < calls; i++)
+        {
+            bytes += benchmark.Pipeline();
+        }
+
+        benchmark.Dispose();
+        Console.WriteLine($"{request}: {calls} calls, {bytes / Math.Max(calls, 1)} bytes of answer each");
+        return 0;
+    }
 }

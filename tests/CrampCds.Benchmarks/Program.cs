@@ -3,7 +3,7 @@ using CrampCds.Benchmarks;
 
 // Modes: micro (BenchmarkDotNet), bodies <dir> (request bodies for the load script), bare (the baseline
 // service), fhir-stub (a FHIR server that answers after a delay), latency (sequential timing of one request),
-// paired (the pipeline's ratio to its baseline in alternating rounds), allocations (what a stage allocates, by type), profile (one request's pipeline in a loop,
+// paired (the pipeline's ratio to its baseline in alternating rounds), allocations (what a stage allocates, by type), count (a fixed number of calls, for an instruction count), profile (one request's pipeline in a loop,
 // to attach dotnet-trace to).
 return args switch
 {
@@ -14,6 +14,7 @@ return args switch
     ["tokens", var audience, var count, var directory] => Tokens.Write(audience, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory),
     ["paired", var name, var rounds] => PairedRatio.Run(name, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture)),
     ["allocations", var name, var stage, var calls] => AllocationSampler.Run(name, stage, int.Parse(calls, System.Globalization.CultureInfo.InvariantCulture)),
+    ["count", var name, var calls] => PipelineLoop.Count(name, int.Parse(calls, System.Globalization.CultureInfo.InvariantCulture)),
     ["profile", var name, var seconds] => PipelineLoop.Run(name, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
     ["latency", var url, var bodyFile, var count] => await LatencyProbe.RunAsync(url, bodyFile, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -27,6 +28,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | paired <request> <rounds> | allocations <request> <all|read|evaluate> <calls> | profile <request> <seconds>");
+    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | paired <request> <rounds> | allocations <request> <all|read|evaluate> <calls> | profile <request> <seconds> | count <request> <calls>");
     return 2;
 }

@@ -49,7 +49,7 @@ public sealed class CardCatalog
         Labs = labs;
         ReadOptions = new FhirReadOptions(code => labs.AnalyteOf(code) is not null)
         {
-            Codes = new KnownStrings(drugs.Codes.Concat(conditions.Codes).Concat(labs.Codes)),
+            Codes = FhirTokenReader.SharedValuesAnd(drugs.Codes.Concat(conditions.Codes).Concat(labs.Codes)),
         };
         Facts = facts;
         Globals = BuildGlobals(rules, facts);

@@ -8,7 +8,7 @@ namespace CrampCds.Core.Fhir;
 /// </param>
 public sealed record FhirReadOptions(Func<CodeableConcept, bool>? ReadsObservation = null)
 {
-    /// <summary>The catalog's codes: a code read that is one of them is its shared instance, not a new string.</summary>
+    /// <summary>The catalog's codes with the values every read shares: a code read that is one of them is its shared instance, not a new string.</summary>
     internal KnownStrings? Codes { get; init; }
 
     /// <summary>Everything read in full.</summary>

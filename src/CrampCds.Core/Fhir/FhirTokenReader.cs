@@ -20,7 +20,7 @@ internal static class FhirTokenReader
 {
     // Values shared by most resources (code systems, statuses, the codes of the HL7 systems named here, units, bundle
     // types), returned as one instance each (see Known).
-    private static readonly KnownStrings KnownValues = new(
+    private static readonly string[] SharedValues =
     [
         CodeSystems.Loinc, CodeSystems.Snomed, CodeSystems.RxNorm, CodeSystems.Ucum,
         CodeSystems.Icd10Cm, "http://terminology.hl7.org/CodeSystem/condition-clinical",
@@ -33,7 +33,12 @@ internal static class FhirTokenReader
         "inpatient", "outpatient", "community", "discharge",
         "mg", "mmol/L", "mEq/L", "mg/dL", "umol/L", "mL/min/{1.73_m2}", "mL/min/1.73m2", "kg", "d", "h", "wk", "{pill}", "{tbl}",
         "searchset", "collection", "transaction", "batch", "history", "self", "next", "official", "usual",
-    ]);
+    ];
+
+    private static readonly KnownStrings KnownValues = new(SharedValues);
+
+    /// <summary>The values every read shares and <paramref name="codes"/> in one table: a coding's code is looked up once.</summary>
+    internal static KnownStrings SharedValuesAnd(IEnumerable<string> codes) => new(SharedValues.Concat(codes));
 
     private delegate T ItemReader<out T>(ref Utf8JsonReader r, ref FhirReadState s);
 
@@ -55,9 +60,9 @@ internal static class FhirTokenReader
         // it is looked up ahead, and the record is read from the object's start.
         if (r.TokenType == JsonTokenType.PropertyName && r.ValueTextEquals("resourceType"u8))
         {
+            // The reader on the type's value is the one the record is read on: the type is looked at before it moves.
             r.Read();
-            var type = r;
-            return ReadTyped(ref type, ref s, ref r, in start, options, entrySpans);
+            return ReadTyped(ref r, ref s, ref r, in start, options, entrySpans);
         }
 
         var scan = r;
@@ -80,7 +85,7 @@ internal static class FhirTokenReader
 
     private static Resource ReadContained(ref Utf8JsonReader r, ref FhirReadState s) => ReadResource(ref r, ref s, FhirReadOptions.Full);
 
-    /// <param name="type">On the resourceType's value.</param>
+    /// <param name="type">On the resourceType's value: <paramref name="r"/> itself when resourceType came first (it is read before <paramref name="r"/> moves).</param>
     /// <param name="r">Before the record's next property (after resourceType, or on the object's start).</param>
     private static Resource ReadTyped(
         ref Utf8JsonReader type, ref FhirReadState s, ref Utf8JsonReader r, in Utf8JsonReader start, FhirReadOptions options, List<System.Range>? entrySpans)
@@ -1009,9 +1014,10 @@ internal static class FhirTokenReader
     }
 
     /// <summary>A coding's code: a shared value (<see cref="Known"/>) or one of the catalog's codes is its one instance.</summary>
+    /// <remarks>The catalog's table holds the shared values too (<see cref="SharedValuesAnd"/>).</remarks>
     private static string? Code(ref Utf8JsonReader r, ref FhirReadState s)
     {
-        if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && (KnownValues.Find(r.ValueSpan) ?? s.Codes?.Find(r.ValueSpan)) is { } known)
+        if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && (s.Codes ?? KnownValues).Find(r.ValueSpan) is { } known)
         {
             return known;
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CrampCds.Core.Fhir;
@@ -15,6 +16,7 @@ internal sealed class KnownStrings
     private readonly byte[]?[] _utf8;
     private readonly string[] _texts;
     private readonly int _mask;
+    private readonly int _longest;
 
     public KnownStrings(IEnumerable<string> values)
     {
@@ -31,6 +33,7 @@ internal sealed class KnownStrings
         foreach (var value in distinct)
         {
             var utf8 = Encoding.UTF8.GetBytes(value);
+            _longest = Math.Max(_longest, utf8.Length);
             var slot = Hash(utf8) & _mask;
             while (_utf8[slot] is not null)
             {
@@ -45,6 +48,11 @@ internal sealed class KnownStrings
     /// <summary>The shared instance of <paramref name="utf8"/> (a value as written, without escapes), or null when it is not one.</summary>
     public string? Find(ReadOnlySpan<byte> utf8)
     {
+        if (utf8.Length > _longest)
+        {
+            return null;
+        }
+
         for (var slot = Hash(utf8) & _mask; _utf8[slot] is { } known; slot = (slot + 1) & _mask)
         {
             if (utf8.SequenceEqual(known))
@@ -56,8 +64,10 @@ internal sealed class KnownStrings
         return null;
     }
 
-    // The length and the first and last eight bytes (all of a shorter value), mixed by one multiplication: codes differ in
-    // their last digits, URLs in their last segment.
+    // The length and the first and last eight bytes (all of a shorter value, read as two overlapping words or byte by byte),
+    // mixed by multiplication: codes differ in their last digits, URLs in their last segment. No buffer: this runs for
+    // every code, system, status and unit read.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> utf8)
     {
         ulong head, tail;
@@ -66,12 +76,19 @@ internal sealed class KnownStrings
             head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
             tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
         }
+        else if (utf8.Length >= 4)
+        {
+            head = BinaryPrimitives.ReadUInt32LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]);
+        }
         else
         {
-            Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            utf8.CopyTo(padded);
-            head = BinaryPrimitives.ReadUInt64LittleEndian(padded);
+            head = 0;
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                head = (head << 8) | utf8[i];
+            }
+
             tail = 0;
         }
 
