@@ -35,18 +35,19 @@ internal static class PipelineLoop
     /// Exactly <paramref name="calls"/> calls, for counting instructions (<c>valgrind --tool=callgrind</c>): the difference
     /// between two counts is the calls' own, whatever the machine's speed.
     /// </summary>
-    public static int Count(string request, int calls)
+    /// <param name="baseline">The floor (<see cref="PipelineBenchmarks.ParseOnlyBaseline"/>) instead of the pipeline.</param>
+    public static int Count(string request, int calls, bool baseline)
     {
         var benchmark = new PipelineBenchmarks { Request = request };
         benchmark.Setup();
-        var bytes = 0L;
+        var result = 0L;
         for (var i = 0; i < calls; i++)
         {
-            bytes += benchmark.Pipeline();
+            result += baseline ? benchmark.ParseOnlyBaseline() : benchmark.Pipeline();
         }
 
         benchmark.Dispose();
-        Console.WriteLine($"{request}: {calls} calls, {bytes / Math.Max(calls, 1)} bytes of answer each");
+        Console.WriteLine($"{request}: {calls} calls of the {(baseline ? "baseline" : "pipeline")} ({result / Math.Max(calls, 1)} each)");
         return 0;
     }
 }

@@ -14,7 +14,7 @@ return args switch
     ["tokens", var audience, var count, var directory] => Tokens.Write(audience, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory),
     ["paired", var name, var rounds] => PairedRatio.Run(name, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture)),
     ["allocations", var name, var stage, var calls] => AllocationSampler.Run(name, stage, int.Parse(calls, System.Globalization.CultureInfo.InvariantCulture)),
-    ["count", var name, var calls] => PipelineLoop.Count(name, int.Parse(calls, System.Globalization.CultureInfo.InvariantCulture)),
+    ["count", var name, var calls, .. var of] => PipelineLoop.Count(name, int.Parse(calls, System.Globalization.CultureInfo.InvariantCulture), of is ["baseline"]),
     ["profile", var name, var seconds] => PipelineLoop.Run(name, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
     ["latency", var url, var bodyFile, var count] => await LatencyProbe.RunAsync(url, bodyFile, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -28,6 +28,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | paired <request> <rounds> | allocations <request> <all|read|evaluate> <calls> | profile <request> <seconds> | count <request> <calls>");
+    Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | bodies <dir> | bare [--urls U] | fhir-stub --urls U --delay-ms N | tokens <aud> <count> <dir> | latency <url> <body.json> <count> | paired <request> <rounds> | allocations <request> <all|read|evaluate> <calls> | profile <request> <seconds> | count <request> <calls> [baseline]");
     return 2;
 }

@@ -178,10 +178,8 @@ public static class FactsBuilder
         IReadOnlySet<string> classes = FrozenSet<string>.Empty;
         if (conceptIds.Count == 1)
         {
-            foreach (var id in conceptIds)
-            {
-                classes = drugs.Concepts[id].ClassSet;
-            }
+            // A single concept is one of Identify's frozen singletons: its item is read without a boxed enumerator.
+            classes = drugs.Concepts[conceptIds is FrozenSet<string> frozen ? frozen.Items[0] : conceptIds.First()].ClassSet;
         }
         else if (conceptIds.Count > 1)
         {
