@@ -41,6 +41,21 @@ public static class LabUnits
     /// <summary>Reads a UCUM code or a printed unit ("mEq/L", "µmol/L", "mL/min/1.73 m2").</summary>
     public static LabUnit Parse(string? unit)
     {
+        // The spellings results come in most (UCUM's, as the reader shares them), as sent: no buffer, no lowering.
+        switch (unit)
+        {
+            case "mmol/L":
+                return LabUnit.MmolPerL;
+            case "mEq/L":
+                return LabUnit.MeqPerL;
+            case "mg/dL":
+                return LabUnit.MgPerDl;
+            case "umol/L":
+                return LabUnit.UmolPerL;
+            case "mL/min/{1.73_m2}" or "mL/min/1.73m2":
+                return LabUnit.MlPerMinPer173M2;
+        }
+
         if (string.IsNullOrWhiteSpace(unit))
         {
             return LabUnit.Unknown;

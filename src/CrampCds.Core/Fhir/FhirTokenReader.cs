@@ -792,6 +792,17 @@ internal static class FhirTokenReader
             else r.Skip();
         }
 
+        // A bare reference the body repeats (every result's subject) is one object: references are records, never changed.
+        if (type is null && display is null && reference is not null)
+        {
+            if (s.LastReference is { } last && ReferenceEquals(last.Reference, reference))
+            {
+                return last;
+            }
+
+            return s.LastReference = new ResourceReference { Reference = reference };
+        }
+
         return new ResourceReference { Reference = reference, Type = type, Display = display };
     }
 

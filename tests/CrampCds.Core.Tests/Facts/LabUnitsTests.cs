@@ -13,6 +13,7 @@ public class LabUnitsTests
     [InlineData("umol/L", LabUnit.UmolPerL)]
     [InlineData("µmol/L", LabUnit.UmolPerL)]
     [InlineData("mL/min/{1.73_m2}", LabUnit.MlPerMinPer173M2)]
+    [InlineData("mL/min/1.73m2", LabUnit.MlPerMinPer173M2)]
     [InlineData("mL/min/1.73 m2", LabUnit.MlPerMinPer173M2)]
     [InlineData("mL/min", LabUnit.MlPerMin)]
     [InlineData("g/L", LabUnit.Unknown)]

@@ -21,6 +21,19 @@ public class FhirReadStateTests
         labs[2].EffectiveDateTime.Should().Be("2026-11-21");
         var draft = (MedicationRequest)request.Context.DraftOrders[0];
         draft.Subject!.Reference.Should().BeSameAs(labs[0].Subject!.Reference, "the draft orders are read in the same pass");
+        labs[0].Subject.Should().BeSameAs(draft.Subject, "a bare reference repeated is one object").And.BeSameAs(labs[1].Subject);
+        labs[2].Subject.Should().NotBeSameAs(labs[1].Subject);
+    }
+
+    [Fact]
+    public void A_reference_with_a_display_or_type_is_its_own_object()
+    {
+        var body = Labs(("k", "2823-3", "Patient/p1", "2026-11-20"), ("mg", "19123-9", "Patient/p1", "2026-11-20"))
+            .Replace("\"reference\":\"Patient/p1\"}", "\"reference\":\"Patient/p1\",\"display\":\"P One\"}", StringComparison.Ordinal);
+        var labs = Observations(Parse(body));
+
+        labs.Select(o => o.Subject).Should().AllBeEquivalentTo(new ResourceReference { Reference = "Patient/p1", Display = "P One" });
+        labs[0].Subject.Should().NotBeSameAs(labs[1].Subject);
     }
 
     [Fact]
