@@ -93,6 +93,26 @@ public sealed record RuleContent
     [JsonIgnore]
     internal CardFragments Fragments => field ??= CardFragments.Of(this);
 
+    private object? _derived;
+
+    /// <summary>
+    /// What the rule owning this content derives from it and the catalog's globals alone (its limits as numbers, its fixed
+    /// wording), made on the first call and kept: neither changes once loaded. As with <see cref="Fragments"/>, two calls
+    /// at once may both make it, to the same value. <paramref name="derive"/> should be a static lambda.
+    /// </summary>
+    internal T Derived<T>(IReadOnlyDictionary<string, string> globals, Func<RuleContent, IReadOnlyDictionary<string, string>, T> derive)
+        where T : DerivedContent
+    {
+        if (_derived is T derived && ReferenceEquals(derived.Globals, globals))
+        {
+            return derived;
+        }
+
+        var made = derive(this, globals);
+        _derived = made;
+        return made;
+    }
+
     /// <summary>Labels for values the rule fills in (e.g. data category names), keyed by value.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
@@ -341,6 +361,12 @@ public sealed record ConditionsFile
 {
     public required string Version { get; init; }
     public required IReadOnlyList<ConditionConcept> Concepts { get; init; }
+}
+
+/// <summary>A rule's values derived from its content (<see cref="RuleContent.Derived{T}"/>), for the globals they were made with.</summary>
+internal abstract class DerivedContent(IReadOnlyDictionary<string, string> globals)
+{
+    public IReadOnlyDictionary<string, string> Globals { get; } = globals;
 }
 
 [JsonSourceGenerationOptions(

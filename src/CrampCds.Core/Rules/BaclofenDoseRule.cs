@@ -42,6 +42,7 @@ public sealed class BaclofenDoseRule : IRule
         }
 
         var content = context.Content(Id);
+        var limits = content.Derived(context.Catalog.Globals, static (c, globals) => new Limits(c, globals));
         var alreadyTaking = facts.IsTaking(ConceptIds.Baclofen);
         Span<char> limitsBuffer = stackalloc char[512];
         foreach (var order in facts.JudgedOrders)
@@ -52,46 +53,43 @@ public sealed class BaclofenDoseRule : IRule
             }
 
             // At most four limits, joined on the stack: no list, one string.
-            var limits = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, limitsBuffer);
+            var exceededText = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, limitsBuffer);
             var exceeded = 0;
             var startExceeded = false;
             if (!alreadyTaking)
             {
-                if (facts.IsOlderAdult && dose.MgPerAdministration > content.Threshold("olderAdultMaxMgPerDose"))
+                if (facts.IsOlderAdult && dose.MgPerAdministration > limits.OlderAdultMaxMgPerDose)
                 {
-                    AppendLimit(ref limits, ref exceeded, content.Label("olderPerDose"));
+                    AppendLimit(ref exceededText, ref exceeded, content.Label("olderPerDose"));
                     startExceeded = true;
                 }
 
-                var (dayLimit, label) = StartLimit(facts, content);
+                var (dayLimit, label) = limits.StartLimit(facts);
                 if (perDay > dayLimit)
                 {
-                    AppendLimit(ref limits, ref exceeded, content.Label(label));
+                    AppendLimit(ref exceededText, ref exceeded, content.Label(label));
                     startExceeded = true;
                 }
             }
 
-            if (facts.CrampContext && perDay > content.Threshold("crampMaxMgPerDay"))
+            if (facts.CrampContext && perDay > limits.CrampMaxMgPerDay)
             {
-                AppendLimit(ref limits, ref exceeded, content.Label("crampMax"));
+                AppendLimit(ref exceededText, ref exceeded, content.Label("crampMax"));
             }
 
-            var critical = perDay > content.Threshold("labelMaxMgPerDay");
+            var critical = perDay > limits.LabelMaxMgPerDay;
             if (critical)
             {
-                AppendLimit(ref limits, ref exceeded, content.Label("labelMax"));
+                AppendLimit(ref exceededText, ref exceeded, content.Label("labelMax"));
             }
 
             if (exceeded == 0)
             {
-                limits.Clear();
+                exceededText.Clear();
                 continue;
             }
 
-            var timesPerDay = (int)content.Threshold(facts.CrampContext ? "safeStartCrampTimesPerDay" : "safeStartTimesPerDay");
-            var safeStart = CardRenderer.FillValues(content.Label("safeStartText"), context.Catalog.Globals, ("mg", NumberText.TwoDecimals(content.Threshold("safeStartMgPerDose"))),
-                ("times", timesPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("perDay", NumberText.TwoDecimals(content.Threshold("safeStartMgPerDose") * timesPerDay)));
+            var safeStart = facts.CrampContext ? limits.CrampSafeStart : limits.SafeStart;
             var offerSafeStart = startExceeded && facts.Renal.Status != RenalStatus.Severe && order.Source is MedicationRequest { Id: not null };
             findings.Add(new Finding
             {
@@ -101,12 +99,10 @@ public sealed class BaclofenDoseRule : IRule
                 Values = RuleSupport.Values(
                     ("drug", order.Name),
                     ("dose", RuleSupport.DoseText(context, dose)),
-                    ("limits", limits.ToStringAndClear()),
-                    ("safeStart", safeStart),
-                    ("advice", startExceeded
-                        ? CardRenderer.FillValues(content.Label("startAdvice"), context.Catalog.Globals, ("safeStart", safeStart))
-                        : content.Label(alreadyTaking ? "continuingAdvice" : "startAdvice"))),
-                SuggestionIds = offerSafeStart ? ["safe-start"] : [],
+                    ("limits", exceededText.ToStringAndClear()),
+                    ("safeStart", safeStart.Text),
+                    ("advice", startExceeded ? safeStart.Advice : content.Label(alreadyTaking ? "continuingAdvice" : "startAdvice"))),
+                SuggestionIds = offerSafeStart ? SafeStartSuggestion : [],
                 Actions = offerSafeStart
                     ? new Dictionary<string, IReadOnlyList<SuggestionAction>>
                     {
@@ -118,8 +114,8 @@ public sealed class BaclofenDoseRule : IRule
                                 (MedicationRequest)order.Source,
                                 context.Request.Context.DraftJson.TryGetValue($"{order.Source.TypeName}/{order.Source.Id}", out var draftJson) ? draftJson : null,
                                 content.Product!,
-                                timesPerDay,
-                                safeStart,
+                                safeStart.TimesPerDay,
+                                safeStart.Text,
                                 context.Request.Context.PatientId),
                         }],
                     }
@@ -138,20 +134,57 @@ public sealed class BaclofenDoseRule : IRule
         limits.AppendFormatted(label);
     }
 
-    // The tightest daily starting limit that applies: cramp context, older adult, otherwise the label start.
-    private static (decimal Limit, string Label) StartLimit(ClinicalFacts facts, RuleContent content)
+    private static readonly IReadOnlyList<string> SafeStartSuggestion = ["safe-start"];
+
+    /// <summary>The rule's limits and its fixed wording (the safe start and its advice, with and without cramps), read once.</summary>
+    private sealed class Limits : DerivedContent
     {
-        var limit = (content.Threshold("startMaxMgPerDay"), "start");
-        if (facts.IsOlderAdult && content.Threshold("olderAdultStartMaxMgPerDay") <= limit.Item1)
+        public Limits(RuleContent content, IReadOnlyDictionary<string, string> globals)
+            : base(globals)
         {
-            limit = (content.Threshold("olderAdultStartMaxMgPerDay"), "olderStart");
+            OlderAdultMaxMgPerDose = content.Threshold("olderAdultMaxMgPerDose");
+            OlderAdultStartMaxMgPerDay = content.Threshold("olderAdultStartMaxMgPerDay");
+            CrampStartMaxMgPerDay = content.Threshold("crampStartMaxMgPerDay");
+            StartMaxMgPerDay = content.Threshold("startMaxMgPerDay");
+            CrampMaxMgPerDay = content.Threshold("crampMaxMgPerDay");
+            LabelMaxMgPerDay = content.Threshold("labelMaxMgPerDay");
+            CrampSafeStart = SafeStartOf(content, globals, (int)content.Threshold("safeStartCrampTimesPerDay"));
+            SafeStart = SafeStartOf(content, globals, (int)content.Threshold("safeStartTimesPerDay"));
         }
 
-        if (facts.CrampContext && content.Threshold("crampStartMaxMgPerDay") <= limit.Item1)
+        public decimal OlderAdultMaxMgPerDose { get; }
+        public decimal OlderAdultStartMaxMgPerDay { get; }
+        public decimal CrampStartMaxMgPerDay { get; }
+        public decimal StartMaxMgPerDay { get; }
+        public decimal CrampMaxMgPerDay { get; }
+        public decimal LabelMaxMgPerDay { get; }
+        public (int TimesPerDay, string Text, string Advice) CrampSafeStart { get; }
+        public (int TimesPerDay, string Text, string Advice) SafeStart { get; }
+
+        // The tightest daily starting limit that applies: cramp context, older adult, otherwise the label start.
+        public (decimal Limit, string Label) StartLimit(ClinicalFacts facts)
         {
-            limit = (content.Threshold("crampStartMaxMgPerDay"), "crampStart");
+            var limit = (StartMaxMgPerDay, "start");
+            if (facts.IsOlderAdult && OlderAdultStartMaxMgPerDay <= limit.Item1)
+            {
+                limit = (OlderAdultStartMaxMgPerDay, "olderStart");
+            }
+
+            if (facts.CrampContext && CrampStartMaxMgPerDay <= limit.Item1)
+            {
+                limit = (CrampStartMaxMgPerDay, "crampStart");
+            }
+
+            return limit;
         }
 
-        return limit;
+        private static (int, string, string) SafeStartOf(RuleContent content, IReadOnlyDictionary<string, string> globals, int timesPerDay)
+        {
+            var mg = content.Threshold("safeStartMgPerDose");
+            var text = CardRenderer.FillValues(content.Label("safeStartText"), globals, ("mg", NumberText.TwoDecimals(mg)),
+                ("times", timesPerDay.ToString(CultureInfo.InvariantCulture)),
+                ("perDay", NumberText.TwoDecimals(mg * timesPerDay)));
+            return (timesPerDay, text, CardRenderer.FillValues(content.Label("startAdvice"), globals, ("safeStart", text)));
+        }
     }
 }

@@ -65,6 +65,19 @@ public class SuggestionsTests
     }
 
     [Fact]
+    public void The_safe_start_with_and_without_cramps_stay_apart_when_the_rule_has_judged_both()
+    {
+        int Frequency(string casePath) =>
+            (int)Card(casePath, "baclofen-dose").Suggestions!.Single().Actions!.Single().Resource!["dosageInstruction"]![0]!["timing"]!["repeat"]!["frequency"]!;
+
+        Frequency("baclofen-dose/in-adult-cramps-15mg-per-day.json").Should().Be(2);
+        Frequency("baclofen-dose/in-older-adult-10mg-per-dose.json").Should().Be(3);
+        Frequency("baclofen-dose/in-adult-cramps-15mg-per-day.json").Should().Be(2);
+        Card("baclofen-dose/in-adult-cramps-15mg-per-day.json", "baclofen-dose").Detail.Should().Contain("2 times a day");
+        Card("baclofen-dose/in-older-adult-10mg-per-dose.json", "baclofen-dose").Detail.Should().Contain("3 times a day");
+    }
+
+    [Fact]
     public void Severe_renal_impairment_replaces_the_safe_start_with_removing_the_order()
     {
         const string Dosage = ""","dosageInstruction":[{"timing":{"repeat":{"frequency":3,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":2,"code":"{pill}"}}]}]""";
