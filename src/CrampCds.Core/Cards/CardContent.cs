@@ -98,12 +98,13 @@ public sealed record RuleContent
     /// <summary>
     /// What the rule owning this content derives from it and the catalog's globals alone (its limits as numbers, its fixed
     /// wording), made on the first call and kept: neither changes once loaded. As with <see cref="Fragments"/>, two calls
-    /// at once may both make it, to the same value. <paramref name="derive"/> should be a static lambda.
+    /// at once may both make it, to the same value. A copy made with <c>with</c> (which copies the kept value) or other
+    /// globals make it anew. <paramref name="derive"/> should be a static lambda.
     /// </summary>
     internal T Derived<T>(IReadOnlyDictionary<string, string> globals, Func<RuleContent, IReadOnlyDictionary<string, string>, T> derive)
         where T : DerivedContent
     {
-        if (_derived is T derived && ReferenceEquals(derived.Globals, globals))
+        if (_derived is T derived && ReferenceEquals(derived.Content, this) && ReferenceEquals(derived.Globals, globals))
         {
             return derived;
         }
@@ -363,9 +364,11 @@ public sealed record ConditionsFile
     public required IReadOnlyList<ConditionConcept> Concepts { get; init; }
 }
 
-/// <summary>A rule's values derived from its content (<see cref="RuleContent.Derived{T}"/>), for the globals they were made with.</summary>
-internal abstract class DerivedContent(IReadOnlyDictionary<string, string> globals)
+/// <summary>A rule's values derived from its content (<see cref="RuleContent.Derived{T}"/>), for the content and globals they were made from.</summary>
+internal abstract class DerivedContent(RuleContent content, IReadOnlyDictionary<string, string> globals)
 {
+    public RuleContent Content { get; } = content;
+
     public IReadOnlyDictionary<string, string> Globals { get; } = globals;
 }
 

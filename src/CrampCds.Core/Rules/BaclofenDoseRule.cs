@@ -42,7 +42,6 @@ public sealed class BaclofenDoseRule : IRule
         }
 
         var content = context.Content(Id);
-        var limits = content.Derived(context.Catalog.Globals, static (c, globals) => new Limits(c, globals));
         var alreadyTaking = facts.IsTaking(ConceptIds.Baclofen);
         Span<char> limitsBuffer = stackalloc char[512];
         foreach (var order in facts.JudgedOrders)
@@ -51,6 +50,8 @@ public sealed class BaclofenDoseRule : IRule
             {
                 continue;
             }
+
+            var limits = content.Derived(context.Catalog.Globals, static (c, globals) => new Limits(c, globals));
 
             // At most four limits, joined on the stack: no list, one string.
             var exceededText = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, limitsBuffer);
@@ -140,7 +141,7 @@ public sealed class BaclofenDoseRule : IRule
     private sealed class Limits : DerivedContent
     {
         public Limits(RuleContent content, IReadOnlyDictionary<string, string> globals)
-            : base(globals)
+            : base(content, globals)
         {
             OlderAdultMaxMgPerDose = content.Threshold("olderAdultMaxMgPerDose");
             OlderAdultStartMaxMgPerDay = content.Threshold("olderAdultStartMaxMgPerDay");

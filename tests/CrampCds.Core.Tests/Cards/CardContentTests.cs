@@ -7,7 +7,7 @@ namespace CrampCds.Core.Tests.Cards;
 public class CardContentTests
 {
     [Fact]
-    public void What_a_rule_derives_from_its_content_is_made_once_per_catalogs_globals_and_made_anew_for_other_globals()
+    public void What_a_rule_derives_from_its_content_is_made_once_and_made_anew_for_other_globals_or_a_copy_of_the_content()
     {
         var content = TestContent.Catalog.Rules["baclofen-dose"] with { };
         var globals = TestContent.Catalog.Globals;
@@ -15,7 +15,7 @@ public class CardContentTests
         Probe Derive(RuleContent c, IReadOnlyDictionary<string, string> g)
         {
             made++;
-            return new Probe(g, c.Id);
+            return new Probe(c, g);
         }
 
         var first = content.Derived(globals, Derive);
@@ -26,11 +26,12 @@ public class CardContentTests
         var again = content.Derived(other, Derive);
         made.Should().Be(2, "values filled with one catalog's globals are not another's");
         again.Globals.Should().BeSameAs(other);
-        again.RuleId.Should().Be("baclofen-dose");
+        again.Content.Should().BeSameAs(content);
+
+        var copy = content with { Thresholds = new Dictionary<string, decimal>(content.Thresholds!) { ["labelMaxMgPerDay"] = 60 } };
+        copy.Derived(other, Derive).Content.Should().BeSameAs(copy, "a copy carries the kept value, made from the original");
+        made.Should().Be(3);
     }
 
-    private sealed class Probe(IReadOnlyDictionary<string, string> globals, string ruleId) : DerivedContent(globals)
-    {
-        public string RuleId { get; } = ruleId;
-    }
+    private sealed class Probe(RuleContent content, IReadOnlyDictionary<string, string> globals) : DerivedContent(content, globals);
 }
