@@ -19,7 +19,7 @@ internal sealed class AllocationSampler : EventListener
     {
         var benchmark = new PipelineBenchmarks { Request = request };
         benchmark.Setup();
-        var r = BenchmarkRequest.Load(request);
+        var r = benchmark.Loaded;
         var read = HookRequestParser.Parse(r.Body, r.Hook, r.Catalog.ReadOptions).Request!;
         Action step = stage switch
         {

@@ -22,6 +22,9 @@ public class PipelineBenchmarks : IDisposable
     [Params(BenchmarkRequest.Synthea, BenchmarkRequest.BaclofenOrderSelect, BenchmarkRequest.QuinineOrderSign)]
     public string Request { get; set; } = "";
 
+    /// <summary>The request loaded at setup, for the modes that run one stage of it.</summary>
+    internal BenchmarkRequest Loaded => _request;
+
     [GlobalSetup]
     public void Setup() => _request = BenchmarkRequest.Load(Request);
 

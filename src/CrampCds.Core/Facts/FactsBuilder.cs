@@ -175,30 +175,13 @@ public static class FactsBuilder
             return null;
         }
 
-        IReadOnlySet<string> classes = FrozenSet<string>.Empty;
-        if (conceptIds.Count == 1)
-        {
-            // A single concept is one of Identify's frozen singletons: its item is read without a boxed enumerator.
-            classes = drugs.Concepts[conceptIds is FrozenSet<string> frozen ? frozen.Items[0] : conceptIds.First()].ClassSet;
-        }
-        else if (conceptIds.Count > 1)
-        {
-            var union = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var id in conceptIds)
-            {
-                union.UnionWith(drugs.Concepts[id].ClassSet);
-            }
-
-            classes = union;
-        }
-
         var strength = drugs.ProductStrength(descriptions) ?? MedicationStrength(reference, contained, data) ?? NameStrength(descriptions);
         return new MedicationFact
         {
             Source = source,
             Name = MedicationNames.Display(descriptions) ?? CardRenderer.FillValues(catalog.Facts.ValueWording.UnnamedMedication, catalog.Globals),
             ConceptIds = conceptIds,
-            Classes = classes,
+            Classes = drugs.ClassesOf(conceptIds),
             Dose = DoseCalculator.Compute(dosages, strength),
             Reasons = reasons,
         };

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrampCds.Core.Facts;
 
 /// <summary>The analytes the rules read.</summary>
@@ -39,23 +41,10 @@ public static class LabUnits
     };
 
     /// <summary>Reads a UCUM code or a printed unit ("mEq/L", "µmol/L", "mL/min/1.73 m2").</summary>
+    // The buffer is written before it is read: it is not zeroed on every lab read.
+    [SkipLocalsInit]
     public static LabUnit Parse(string? unit)
     {
-        // The spellings results come in most (UCUM's, as the reader shares them), as sent: no buffer, no lowering.
-        switch (unit)
-        {
-            case "mmol/L":
-                return LabUnit.MmolPerL;
-            case "mEq/L":
-                return LabUnit.MeqPerL;
-            case "mg/dL":
-                return LabUnit.MgPerDl;
-            case "umol/L":
-                return LabUnit.UmolPerL;
-            case "mL/min/{1.73_m2}" or "mL/min/1.73m2":
-                return LabUnit.MlPerMinPer173M2;
-        }
-
         if (string.IsNullOrWhiteSpace(unit))
         {
             return LabUnit.Unknown;

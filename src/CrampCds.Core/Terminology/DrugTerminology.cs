@@ -79,6 +79,27 @@ public sealed class DrugTerminology
         return description.Text is { } text && _names.Contains(text, conceptId);
     }
 
+    /// <summary>The drug classes of the concepts <see cref="Identify"/> found (their union when there are several).</summary>
+    public IReadOnlySet<string> ClassesOf(IReadOnlySet<string> conceptIds)
+    {
+        switch (conceptIds.Count)
+        {
+            case 0:
+                return FrozenSet<string>.Empty;
+            case 1:
+                // One concept is one of Identify's frozen singletons: its item is read without a boxed enumerator.
+                return Concepts[conceptIds is FrozenSet<string> single ? single.Items[0] : conceptIds.First()].ClassSet;
+            default:
+                var union = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var id in conceptIds)
+                {
+                    union.UnionWith(Concepts[id].ClassSet);
+                }
+
+                return union;
+        }
+    }
+
     /// <summary>Every RxNorm and ATC code in the lists, as written there.</summary>
     internal IEnumerable<string> Codes => _rxNorm.Keys.Concat(_atc.Keys);
 
@@ -289,30 +310,14 @@ public sealed class ConditionTerminology
     /// <summary>Coded match only: a Condition's free text never decides.</summary>
     public bool MatchesCode(CodeableConcept? description, string conceptId)
     {
-        foreach (var coding in description?.Coding ?? [])
-        {
-            if (coding.Code is not { } code)
-            {
-                continue;
-            }
-
-            if (CodeSystems.IsSnomed(coding.System) && _snomed.TryGetValue(code, out var ids) && ids.Contains(conceptId))
-            {
-                return true;
-            }
-
-            if (CodeSystems.IsIcd10Cm(coding.System) && MatchesIcdPrefix(code, conceptId))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        Span<bool> named = [false];
+        MarkCoded(description, [conceptId], named);
+        return named[0];
     }
 
     /// <summary>
-    /// Sets <c>named[i]</c> when the description's codes name <c>conceptIds[i]</c> (a coded match, as
-    /// <see cref="MatchesCode"/>): several concepts asked of one condition cost one lookup per code.
+    /// Sets <c>named[i]</c> when the description's codes name <c>conceptIds[i]</c>: a SNOMED CT code in the lists, or an
+    /// ICD-10-CM code under one of their prefixes. Several concepts asked of one condition cost one lookup per code.
     /// </summary>
     public void MarkCoded(CodeableConcept? description, ReadOnlySpan<string> conceptIds, Span<bool> named)
     {
@@ -374,20 +379,6 @@ public sealed class ConditionTerminology
         foreach (var coding in description.Coding ?? [])
         {
             if (coding.Display is { } display && _names.Contains(display, conceptId))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool MatchesIcdPrefix(string code, string conceptId)
-    {
-        var trimmed = code.AsSpan().Trim();
-        foreach (var (prefix, id) in _icdPrefixes)
-        {
-            if (id == conceptId && trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
