@@ -39,6 +39,21 @@ public class DrugTerminologyTests
     }
 
     [Fact]
+    public void Without_a_dosage_route_the_product_names_reveal_it_from_the_text_or_from_a_display()
+    {
+        static CodeableConcept Product(string display, string text) => new()
+        {
+            Text = text,
+            Coding = [new Coding { System = "http://www.nlm.nih.gov/research/umls/rxnorm", Display = display }],
+        };
+
+        Drugs.Identify([Product("Baclofen 2 MG/ML", "baclofen 2 mg/ml intrathecal")], null).Should().BeEmpty("the text names the route");
+        Drugs.Identify([Product("Baclofen 2 MG/ML Injection", "baclofen 2 mg/ml")], null).Should().BeEmpty("the display names the route");
+        Drugs.Identify([Product("Baclofen 2 MG/ML Injection", "Baclofen 2 MG/ML Injection")], null).Should().BeEmpty("a text repeating the display names the same route");
+        Drugs.Identify([Product("Baclofen 10 MG Oral Tablet", "Baclofen 10 MG Oral Tablet")], null).Should().BeEquivalentTo(["baclofen"]);
+    }
+
+    [Fact]
     public void A_combination_is_every_ingredient_concept()
     {
         Drugs.Identify([Named("triamterene 37.5 MG / hydrochlorothiazide 25 MG Oral Tablet")], null)
