@@ -183,9 +183,16 @@ public static class CardRenderer
     {
         for (var position = 0; position < template.Length;)
         {
-            var (start, length, isName) = Template.Next(template, position);
-            var run = template.AsSpan(start, length);
-            if (isName && (Given(given, run[1..^1]) ?? (NamedValues.TryGet(values, run[1..^1], out var found) ? found : null)) is { } value)
+            var (literal, placeholder) = Template.Next(template, position);
+            text.AppendFormatted(template.AsSpan(position, literal));
+            position += literal;
+            if (placeholder == 0)
+            {
+                continue;
+            }
+
+            var run = template.AsSpan(position, placeholder);
+            if ((Given(given, run[1..^1]) ?? (NamedValues.TryGet(values, run[1..^1], out var found) ? found : null)) is { } value)
             {
                 text.AppendFormatted(value);
             }
@@ -194,7 +201,7 @@ public static class CardRenderer
                 text.AppendFormatted(run);
             }
 
-            position = start + length;
+            position += placeholder;
         }
     }
 

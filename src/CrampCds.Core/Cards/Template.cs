@@ -27,28 +27,33 @@ public sealed class Template
         var segments = new List<Segment>();
         for (var position = 0; position < text.Length;)
         {
-            var (start, length, isName) = Next(text, position);
-            segments.Add(new Segment(start, length, isName ? text.Substring(start + 1, length - 2) : null));
-            position = start + length;
+            var (literal, placeholder) = Next(text, position);
+            if (literal > 0)
+            {
+                segments.Add(new Segment(position, literal, null));
+                position += literal;
+            }
+
+            if (placeholder > 0)
+            {
+                segments.Add(new Segment(position, placeholder, text.Substring(position + 1, placeholder - 2)));
+                position += placeholder;
+            }
         }
 
         return new Template(text, [.. segments]);
     }
 
     /// <summary>
-    /// The run that starts at <paramref name="position"/>: literal text up to the next complete <c>{name}</c>, or that
-    /// placeholder itself. The one definition of the placeholder syntax, for parsed templates and one-off fills alike.
+    /// From <paramref name="position"/>: the length of the literal text up to the next complete <c>{name}</c>, then that
+    /// placeholder's length (0 when none follows, and the literal runs to the end). The one definition of the placeholder
+    /// syntax, for parsed templates and one-off fills alike; each brace is searched for once.
     /// </summary>
-    internal static (int Start, int Length, bool IsName) Next(string text, int position)
+    internal static (int Literal, int Placeholder) Next(string text, int position)
     {
         var open = text.IndexOf('{', position);
         var close = open < 0 ? -1 : text.IndexOf('}', open + 1);
-        if (open < 0 || close < 0)
-        {
-            return (position, text.Length - position, false);
-        }
-
-        return open > position ? (position, open - position, false) : (open, close - open + 1, true);
+        return close < 0 ? (text.Length - position, 0) : (open - position, close - open + 1);
     }
 
     public override string ToString() => Text;
