@@ -12,6 +12,7 @@ public class TemplateTests
     [InlineData("{drug}", "quinine", new[] { "drug" })]
     [InlineData("take {drug} daily", "take quinine daily", new[] { "drug" })]
     [InlineData("no placeholder", "no placeholder", new string[0])]
+    [InlineData("", "", new string[0])]
     [InlineData("open {drug", "open {drug", new string[0])]
     [InlineData("}{drug}{", "}quinine{", new[] { "drug" })]
     [InlineData("{} {drug}", "{} quinine", new[] { "", "drug" })]
@@ -25,6 +26,7 @@ public class TemplateTests
         string.Concat(template.Segments.Select(s => text.Substring(s.Start, s.Length))).Should().Be(text);
         template.Segments.Where(s => s.Name is not null).Select(s => s.Name).Should().Equal(names);
         template.Segments.Should().NotContain(s => s.Length == 0, "no run is empty");
+        template.Segments.Zip(template.Segments.Skip(1)).Should().NotContain(p => p.First.Name == null && p.Second.Name == null, "a literal is one run");
         template.IsLiteral.Should().Be(names.Length == 0);
         CardRenderer.Fill(text, Values).Should().Be(filled);
     }
