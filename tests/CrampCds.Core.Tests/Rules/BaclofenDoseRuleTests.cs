@@ -53,4 +53,18 @@ public sealed class BaclofenDoseRuleTests : IDisposable
             .And.NotContain("{");
         card.Suggestions.Should().ContainSingle();
     }
+
+    [Fact]
+    public void A_patient_already_taking_baclofen_above_the_cramp_maximum_is_told_to_reduce_gradually_not_to_start_low()
+    {
+        var file = CaseFile.Load(Path.Combine(TestContent.CardsPath, "cases", "baclofen-dose", "in-continuing-40mg-with-cramps.json"));
+
+        var card = file.Run(TestContent.Catalog, TestContent.Evaluator(), Now).Cards.Single(c => c.RuleId == "baclofen-dose");
+
+        card.Detail.Should().Contain("Limits exceeded: more than 30 mg/day for leg cramps.")
+            .And.Contain("Already taking baclofen: reduce the dose gradually")
+            .And.NotContain("Safe start:")
+            .And.NotContain("{");
+        card.Suggestions.Should().BeNull("a continuing dose is not rewritten to a starting one");
+    }
 }
