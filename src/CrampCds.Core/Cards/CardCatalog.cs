@@ -55,7 +55,7 @@ public sealed class CardCatalog
         Globals = BuildGlobals(rules, facts);
         Services = services;
         ServicesById = services.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
-        Rules = rules;
+        Rules = rules.ToFrozenDictionary(r => r.Key, r => WithGlobalsFilled(r.Value, Globals), StringComparer.Ordinal);
         Drugs = drugs;
         Conditions = conditions;
     }
@@ -246,6 +246,21 @@ public sealed class CardCatalog
             new LabTerminology(labs),
             facts);
         return (catalog, check.Problems);
+    }
+
+    /// <summary>
+    /// The rule's labels with the thresholds and fact settings they name filled in, once: a label a rule puts into a card
+    /// as it stands then names nothing left to fill when the card is written. A label's own placeholders (filled by its
+    /// rule) stay as written.
+    /// </summary>
+    private static RuleContent WithGlobalsFilled(RuleContent rule, IReadOnlyDictionary<string, string> globals)
+    {
+        if (rule.Labels is not { } labels || !labels.Values.Any(l => l.Contains('{', StringComparison.Ordinal)))
+        {
+            return rule;
+        }
+
+        return rule with { Labels = labels.ToFrozenDictionary(l => l.Key, l => CardRenderer.Fill(l.Value, globals), StringComparer.Ordinal) };
     }
 
     private static FrozenDictionary<string, string> BuildGlobals(IReadOnlyDictionary<string, RuleContent> rules, FactsSettings facts)

@@ -61,27 +61,27 @@ public sealed class BaclofenDoseRule : IRule
             {
                 if (facts.IsOlderAdult && dose.MgPerAdministration > limits.OlderAdultMaxMgPerDose)
                 {
-                    AppendLimit(ref exceededText, ref exceeded, limits.OlderPerDose);
+                    AppendLimit(ref exceededText, ref exceeded, content.Label("olderPerDose"));
                     startExceeded = true;
                 }
 
                 var (dayLimit, label) = limits.StartLimit(facts);
                 if (perDay > dayLimit)
                 {
-                    AppendLimit(ref exceededText, ref exceeded, label);
+                    AppendLimit(ref exceededText, ref exceeded, content.Label(label));
                     startExceeded = true;
                 }
             }
 
             if (facts.CrampContext && perDay > limits.CrampMaxMgPerDay)
             {
-                AppendLimit(ref exceededText, ref exceeded, limits.CrampMax);
+                AppendLimit(ref exceededText, ref exceeded, content.Label("crampMax"));
             }
 
             var critical = perDay > limits.LabelMaxMgPerDay;
             if (critical)
             {
-                AppendLimit(ref exceededText, ref exceeded, limits.LabelMax);
+                AppendLimit(ref exceededText, ref exceeded, content.Label("labelMax"));
             }
 
             if (exceeded == 0)
@@ -102,7 +102,7 @@ public sealed class BaclofenDoseRule : IRule
                     ("dose", RuleSupport.DoseText(context, dose)),
                     ("limits", exceededText.ToStringAndClear()),
                     ("safeStart", safeStart.Text),
-                    ("advice", alreadyTaking ? limits.ContinuingAdvice : safeStart.Advice)),
+                    ("advice", alreadyTaking ? content.Label("continuingAdvice") : safeStart.Advice)),
                 SuggestionIds = offerSafeStart ? SafeStartSuggestion : [],
                 Actions = offerSafeStart
                     ? new Dictionary<string, IReadOnlyList<SuggestionAction>>
@@ -137,10 +137,7 @@ public sealed class BaclofenDoseRule : IRule
 
     private static readonly IReadOnlyList<string> SafeStartSuggestion = ["safe-start"];
 
-    /// <summary>
-    /// The rule's limits and its fixed wording (the limits' names, the safe start and its advice, with and without cramps),
-    /// read once and filled with the globals: a card's values then name nothing left to fill when it is written.
-    /// </summary>
+    /// <summary>The rule's limits and its fixed wording (the safe start and its advice, with and without cramps), read once.</summary>
     private sealed class Limits : DerivedContent
     {
         public Limits(RuleContent content, IReadOnlyDictionary<string, string> globals)
@@ -154,13 +151,6 @@ public sealed class BaclofenDoseRule : IRule
             LabelMaxMgPerDay = content.Threshold("labelMaxMgPerDay");
             CrampSafeStart = SafeStartOf(content, globals, (int)content.Threshold("safeStartCrampTimesPerDay"));
             SafeStart = SafeStartOf(content, globals, (int)content.Threshold("safeStartTimesPerDay"));
-            OlderPerDose = Filled(content, globals, "olderPerDose");
-            OlderStart = Filled(content, globals, "olderStart");
-            CrampStart = Filled(content, globals, "crampStart");
-            Start = Filled(content, globals, "start");
-            CrampMax = Filled(content, globals, "crampMax");
-            LabelMax = Filled(content, globals, "labelMax");
-            ContinuingAdvice = Filled(content, globals, "continuingAdvice");
         }
 
         public decimal OlderAdultMaxMgPerDose { get; }
@@ -171,33 +161,23 @@ public sealed class BaclofenDoseRule : IRule
         public decimal LabelMaxMgPerDay { get; }
         public (int TimesPerDay, string Text, string Advice) CrampSafeStart { get; }
         public (int TimesPerDay, string Text, string Advice) SafeStart { get; }
-        public string OlderPerDose { get; }
-        public string OlderStart { get; }
-        public string CrampStart { get; }
-        public string Start { get; }
-        public string CrampMax { get; }
-        public string LabelMax { get; }
-        public string ContinuingAdvice { get; }
 
         // The tightest daily starting limit that applies: cramp context, older adult, otherwise the label start.
         public (decimal Limit, string Label) StartLimit(ClinicalFacts facts)
         {
-            var limit = (StartMaxMgPerDay, Start);
+            var limit = (StartMaxMgPerDay, "start");
             if (facts.IsOlderAdult && OlderAdultStartMaxMgPerDay <= limit.Item1)
             {
-                limit = (OlderAdultStartMaxMgPerDay, OlderStart);
+                limit = (OlderAdultStartMaxMgPerDay, "olderStart");
             }
 
             if (facts.CrampContext && CrampStartMaxMgPerDay <= limit.Item1)
             {
-                limit = (CrampStartMaxMgPerDay, CrampStart);
+                limit = (CrampStartMaxMgPerDay, "crampStart");
             }
 
             return limit;
         }
-
-        private static string Filled(RuleContent content, IReadOnlyDictionary<string, string> globals, string label) =>
-            CardRenderer.FillValues(content.Label(label), globals);
 
         private static (int, string, string) SafeStartOf(RuleContent content, IReadOnlyDictionary<string, string> globals, int timesPerDay)
         {

@@ -39,6 +39,19 @@ public sealed class CardCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Labels_name_their_thresholds_and_settings_filled_once_and_keep_the_placeholders_their_rule_fills()
+    {
+        Edit("facts.json", facts => facts["currentLabDays"] = 45);
+        Edit("rules/baclofen-dose.json", rule => rule["thresholds"]!["crampMaxMgPerDay"] = 35);
+
+        var catalog = _copy.Load();
+
+        catalog.Rules["baclofen-dose"].Labels!["crampMax"].Should().Be("more than 35 mg/day for leg cramps");
+        catalog.Rules["magnesium-without-deficit"].Labels!["none"].Should().Be("there is no magnesium result in the last 45 days.");
+        catalog.Rules["baclofen-dose"].Labels!["safeStartText"].Should().Be("baclofen {mg} mg by mouth {times} times a day ({perDay} mg/day)");
+    }
+
+    [Fact]
     public void An_unknown_indicator_stops_loading_and_names_the_file()
     {
         Edit("rules/quinine-order.json", rule => rule["indicator"] = "urgent");
